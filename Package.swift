@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ShelterAgent",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "shelter-agent", targets: ["Agent"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // The socket server: HTTP/1.1 parsing and the epoll loop, in C so the hot path allocates nothing.
+        .target(name: "CHTTPServer"),
+        // What the endpoint serves and what is pushed: models, routing, rendering. No I/O.
+        .target(name: "API"),
+        // Reading /proc and /sys: file access, pure parsers named after kernel files, collectors.
+        .target(
+            name: "HostMetrics",
+            dependencies: ["API", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "Agent",
+            dependencies: [
+                "API", "HostMetrics", "CHTTPServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "APITests", dependencies: ["API"]),
+        .testTarget(
+            name: "HostMetricsTests", dependencies: ["HostMetrics", "API"]
+        ),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "API"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Agent"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

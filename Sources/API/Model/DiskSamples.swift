@@ -1,0 +1,111 @@
+/// Space on every real mounted filesystem, one entry per device, and their sum.
+public struct FilesystemSample: Sendable {
+    public var filesystems: [Filesystem]
+    public var totalBytes: UInt64
+    public var usedBytes: UInt64
+    /// Space available to unprivileged users (psutil's `free`).
+    public var freeBytes: UInt64
+    /// used / (used + free), 0–100, as psutil and `df` compute it.
+    public var usagePercent: Double
+    /// Mount points whose statvfs failed or hung on this pass (node_filesystem_device_error).
+    public var unavailableMountpoints: [String]
+
+    public init(filesystems: [Filesystem], unavailableMountpoints: [String] = []) {
+        self.filesystems = filesystems
+        self.unavailableMountpoints = unavailableMountpoints
+        totalBytes = filesystems.reduce(0) { $0 + $1.sizeBytes }
+        usedBytes = filesystems.reduce(0) { $0 + $1.usedBytes }
+        freeBytes = filesystems.reduce(0) { $0 + $1.availableBytes }
+        usagePercent = Filesystem.percent(used: usedBytes, available: freeBytes)
+    }
+}
+
+/// One mounted filesystem as statvfs saw it.
+public struct Filesystem: Sendable, Equatable {
+    public var device: String
+    public var mountpoint: String
+    public var fstype: String
+    public var readOnly: Bool
+    public var sizeBytes: UInt64
+    /// Free blocks including those reserved for root (node_filesystem_free_bytes).
+    public var freeBytes: UInt64
+    /// Free blocks an unprivileged user may use (node_filesystem_avail_bytes).
+    public var availableBytes: UInt64
+    public var files: UInt64
+    public var filesFree: UInt64
+
+    public init(
+        device: String, mountpoint: String, fstype: String, readOnly: Bool, sizeBytes: UInt64,
+        freeBytes: UInt64, availableBytes: UInt64, files: UInt64, filesFree: UInt64
+    ) {
+        self.device = device
+        self.mountpoint = mountpoint
+        self.fstype = fstype
+        self.readOnly = readOnly
+        self.sizeBytes = sizeBytes
+        self.freeBytes = freeBytes
+        self.availableBytes = availableBytes
+        self.files = files
+        self.filesFree = filesFree
+    }
+
+    public var usedBytes: UInt64 { sizeBytes >= freeBytes ? sizeBytes - freeBytes : 0 }
+    public var usagePercent: Double { Self.percent(used: usedBytes, available: availableBytes) }
+
+    static func percent(used: UInt64, available: UInt64) -> Double {
+        let denominator = used + available
+        return denominator == 0 ? 0 : Double(used) / Double(denominator) * 100
+    }
+}
+
+/// Block device I/O from /proc/diskstats: whole disks only, never their partitions.
+public struct DiskIOSample: Sendable {
+    public var devices: [BlockDevice]
+    /// Summed over physical disks (device-mapper and md devices sit on top of them and would count twice);
+    /// `nil` until two samples exist.
+    public var readBytesPerSecond: Double?
+    public var writeBytesPerSecond: Double?
+
+    public init(devices: [BlockDevice], readBytesPerSecond: Double?, writeBytesPerSecond: Double?) {
+        self.devices = devices
+        self.readBytesPerSecond = readBytesPerSecond
+        self.writeBytesPerSecond = writeBytesPerSecond
+    }
+}
+
+/// One whole block device: cumulative counters and the rates over the last interval.
+public struct BlockDevice: Sendable, Equatable {
+    public var name: String
+    public var readsCompleted: UInt64
+    public var readsMerged: UInt64
+    public var readBytes: UInt64
+    public var readTimeSeconds: Double
+    public var writesCompleted: UInt64
+    public var writesMerged: UInt64
+    public var writtenBytes: UInt64
+    public var writeTimeSeconds: Double
+    public var ioInProgress: UInt64
+    public var ioTimeSeconds: Double
+    public var readBytesPerSecond: Double?
+    public var writeBytesPerSecond: Double?
+    public var readsPerSecond: Double?
+    public var writesPerSecond: Double?
+
+    public init(
+        name: String, readsCompleted: UInt64, readsMerged: UInt64, readBytes: UInt64,
+        readTimeSeconds: Double, writesCompleted: UInt64, writesMerged: UInt64, writtenBytes: UInt64,
+        writeTimeSeconds: Double, ioInProgress: UInt64, ioTimeSeconds: Double
+    ) {
+        self.name = name
+        self.readsCompleted = readsCompleted
+        self.readsMerged = readsMerged
+        self.readBytes = readBytes
+        self.readTimeSeconds = readTimeSeconds
+        self.writesCompleted = writesCompleted
+        self.writesMerged = writesMerged
+        self.writtenBytes = writtenBytes
+        self.writeTimeSeconds = writeTimeSeconds
+        self.ioInProgress = ioInProgress
+        self.ioTimeSeconds = ioTimeSeconds
+    }
+}

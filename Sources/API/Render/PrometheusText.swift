@@ -1,0 +1,101 @@
+/// Whether a family counts up or goes up and down; Prometheus `# TYPE`.
+public enum MetricType: String, Sendable {
+    case counter, gauge
+}
+
+/// A metric declared once: its name, help and type. Every renderer and document follows from this.
+public struct MetricDescriptor: Sendable, Hashable {
+    public let name: String
+    public let help: String
+    public let type: MetricType
+    /// Label names, in the order samples give their values.
+    public let labels: [String]
+
+    public init(_ name: String, _ type: MetricType, _ help: String, labels: [String] = []) {
+        self.name = name
+        self.type = type
+        self.help = help
+        self.labels = labels
+    }
+}
+
+/// The samples of one family on one snapshot.
+public struct MetricFamily: Sendable {
+    public let descriptor: MetricDescriptor
+    public var samples: [(labelValues: [String], value: Double)] = []
+}
+
+/// Collects samples by family, then renders the Prometheus text exposition format 0.0.4, families sorted
+/// by name so the output is stable (node_exporter's order, and what golden files need).
+public struct MetricSet {
+    private var families: [MetricFamily] = []
+    private var index: [String: Int] = [:]
+
+    public init() {}
+
+    public mutating func add(_ descriptor: MetricDescriptor, _ labelValues: [String] = [], _ value: Double?) {
+        guard let value else { return }
+        precondition(labelValues.count == descriptor.labels.count, "labels of \(descriptor.name)")
+        if let at = index[descriptor.name] {
+            families[at].samples.append((labelValues, value))
+        } else {
+            index[descriptor.name] = families.count
+            families.append(MetricFamily(descriptor: descriptor, samples: [(labelValues, value)]))
+        }
+    }
+
+    public mutating func add<T: BinaryInteger>(_ descriptor: MetricDescriptor, _ labelValues: [String] = [], _ value: T?) {
+        add(descriptor, labelValues, value.map { Double($0) })
+    }
+
+    public var sortedFamilies: [MetricFamily] { families.sorted { $0.descriptor.name < $1.descriptor.name } }
+
+    public func renderText() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(families.count * 160)
+        for family in sortedFamilies {
+            let name = family.descriptor.name
+            out.append(contentsOf: "# HELP \(name) \(Self.escapeHelp(family.descriptor.help))\n".utf8)
+            out.append(contentsOf: "# TYPE \(name) \(family.descriptor.type.rawValue)\n".utf8)
+            for sample in family.samples {
+                out.append(contentsOf: name.utf8)
+                Self.writeLabels(family.descriptor.labels, sample.labelValues, into: &out)
+                out.append(UInt8(ascii: " "))
+                out.append(contentsOf: Self.formatValue(sample.value).utf8)
+                out.append(UInt8(ascii: "\n"))
+            }
+        }
+        return out
+    }
+
+    static func writeLabels(_ names: [String], _ values: [String], into out: inout [UInt8]) {
+        guard !names.isEmpty else { return }
+        out.append(UInt8(ascii: "{"))
+        for (position, name) in names.enumerated() {
+            if position > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: name.utf8)
+            out.append(contentsOf: "=\"".utf8)
+            for byte in values[position].utf8 {
+                switch byte {
+                case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
+                case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
+                case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
+                default: out.append(byte)
+                }
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func formatValue(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        return NumberFormat.decimal(value)
+    }
+
+    // The text format escapes only backslash and newline in HELP.
+    static func escapeHelp(_ help: String) -> String {
+        help.replacing("\\", with: "\\\\").replacing("\n", with: "\\n")
+    }
+}

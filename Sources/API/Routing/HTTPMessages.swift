@@ -1,0 +1,40 @@
+/// A request as the C server parsed it: only what routing needs.
+public struct Request: Sendable {
+    public var method: String
+    /// The request target: path and optional query, as sent.
+    public var target: String
+    public var accept: String?
+
+    public init(method: String, target: String, accept: String? = nil) {
+        self.method = method
+        self.target = target
+        self.accept = accept
+    }
+}
+
+/// A complete response; the C server adds Content-Length, Date and connection headers.
+public struct Response: Sendable {
+    public var status: Int
+    public var contentType: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(status: Int, contentType: String, headers: [(name: String, value: String)] = [], body: [UInt8]) {
+        self.status = status
+        self.contentType = contentType
+        self.headers = headers
+        self.body = body
+    }
+
+    /// `{"error": "...", "status": N}`: every error the endpoint answers looks like this.
+    public static func error(_ status: Int, _ message: String, headers: [(name: String, value: String)] = [])
+        -> Response
+    {
+        var json = JSONWriter()
+        json.object { json in
+            json.field("error", message)
+            json.field("status", status)
+        }
+        return Response(status: status, contentType: "application/json", headers: headers, body: json.bytes)
+    }
+}

@@ -1,0 +1,38 @@
+/// Turns a route into a response for a given snapshot. Pure: the caller supplies the snapshot, the
+/// agent's facts and the time, and may supply an already-rendered `/metrics` body.
+public enum Responder {
+    public static let metricsContentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    public static func respond(
+        to route: Route, snapshot: Snapshot?, agent: AgentInfo, now: Double,
+        metricsBody: () -> [UInt8]
+    ) -> Response {
+        switch route {
+        case .metrics:
+            return Response(status: 200, contentType: metricsContentType, body: metricsBody())
+        case .snapshot(let pretty):
+            guard let snapshot else { return notYet() }
+            return json(SnapshotJSON.render(snapshot, pretty: pretty))
+        case .processes(let sort, let limit, let pretty):
+            guard let snapshot, let table = snapshot.processes else { return notYet() }
+            let body = ProcessesJSON.render(
+                table, timestamp: snapshot.timestamp, sort: sort, limit: limit ?? agent.defaultProcessLimit,
+                pretty: pretty)
+            return json(body)
+        case .health(let pretty):
+            return json(HealthJSON.render(snapshot, agent: agent, now: now, pretty: pretty))
+        case .index(let format):
+            let page = IndexPage.render(format, version: agent.version)
+            return Response(status: 200, contentType: page.contentType, body: page.body)
+        }
+    }
+
+    static func json(_ body: [UInt8]) -> Response {
+        Response(status: 200, contentType: "application/json", body: body)
+    }
+
+    // Only in the first interval after start, or when the process collector keeps failing.
+    static func notYet() -> Response {
+        Response.error(503, "no snapshot collected yet; retry after one collection interval", headers: [("Retry-After", "1")])
+    }
+}

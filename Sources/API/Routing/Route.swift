@@ -1,0 +1,82 @@
+/// What a request asks for, once its method, path and query have been checked.
+public enum Route: Sendable, Equatable {
+    case metrics
+    case snapshot(pretty: Bool)
+    case processes(sort: ProcessSort, limit: Int?, pretty: Bool)
+    case health(pretty: Bool)
+    case index(IndexPage.Format)
+}
+
+extension IndexPage.Format: Equatable {}
+
+/// Maps a request to a `Route`, or to the error response it deserves (404, 405, 400).
+public enum Router {
+    public static let allowedMethods = "GET, HEAD"
+    /// The most processes one request may ask for.
+    public static let maxProcessLimit = 1000
+
+    public static func route(_ request: Request) -> Result<Route, RouteError> {
+        let (path, query) = split(request.target)
+        let known = ["/", "/metrics", "/api/v1/metrics", "/api/v1/processes", "/api/v1/health"]
+        guard known.contains(path) else {
+            return .failure(RouteError(Response.error(404, "no route for \(path); see / for the list")))
+        }
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return .failure(
+                RouteError(
+                    Response.error(
+                        405, "\(request.method) is not allowed on \(path)",
+                        headers: [("Allow", allowedMethods)])))
+        }
+        let parameters = QueryString.parse(query)
+        let pretty = parameters.contains { $0.name == "pretty" && $0.value != "false" && $0.value != "0" }
+        switch path {
+        case "/metrics": return .success(.metrics)
+        case "/api/v1/metrics": return .success(.snapshot(pretty: pretty))
+        case "/api/v1/health": return .success(.health(pretty: pretty))
+        case "/api/v1/processes": return processesRoute(parameters, pretty: pretty)
+        default: return .success(.index(indexFormat(request.accept)))
+        }
+    }
+
+    static func processesRoute(_ parameters: [(name: String, value: String)], pretty: Bool) -> Result<Route, RouteError> {
+        var sort = ProcessSort.cpu
+        var limit: Int?
+        for parameter in parameters {
+            switch parameter.name {
+            case "sort":
+                guard let value = ProcessSort(rawValue: parameter.value) else {
+                    return .failure(RouteError(Response.error(400, "sort must be cpu, memory or io")))
+                }
+                sort = value
+            case "limit":
+                guard let value = Int(parameter.value), (1...maxProcessLimit).contains(value) else {
+                    return .failure(
+                        RouteError(Response.error(400, "limit must be a whole number from 1 to \(maxProcessLimit)")))
+                }
+                limit = value
+            default: continue
+            }
+        }
+        return .success(.processes(sort: sort, limit: limit, pretty: pretty))
+    }
+
+    static func indexFormat(_ accept: String?) -> IndexPage.Format {
+        switch AcceptHeader.preferred(["text/html", "application/json"], in: accept) {
+        case "text/html": return .html
+        case "application/json": return .json
+        default: return .text
+        }
+    }
+
+    static func split(_ target: String) -> (path: String, query: Substring) {
+        guard let mark = target.firstIndex(of: "?") else { return (target, "") }
+        return (String(target[..<mark]), target[target.index(after: mark)...])
+    }
+}
+
+/// A request that routing refused, with the answer it gets.
+public struct RouteError: Error, Sendable {
+    public let response: Response
+    public init(_ response: Response) { self.response = response }
+}

@@ -1,0 +1,162 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import API
+import ArgumentParser
+import HostMetrics
+import Logging
+import ServiceLifecycle
+
+/// `shelter-agent`: collect host metrics every interval and serve them on a local endpoint.
+@main
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shelter-agent",
+        abstract: "Collects host metrics from /proc and /sys and serves them on a local HTTP endpoint.",
+        discussion: """
+            Settings come from flags, then the environment, then the .env file, then the defaults:
+            \(SettingKey.all.map { "  \($0.name) (default \"\($0.defaultValue)\"): \($0.help)" }.joined(separator: "\n"))
+            """,
+        version: AgentVersion.current)
+
+    @Option(name: .customLong("env-file"), help: "The .env file to read settings from.")
+    var envFile: String?
+    @Option(help: "Where to serve the endpoint, host:port (LISTEN_ADDRESS).")
+    var listen: String?
+    @Option(name: .customLong("server-url"), help: "Dashboard API root (SERVER_URL).")
+    var serverURL: String?
+    @Option(name: .customLong("collection-interval"), help: "Seconds between collections (COLLECTION_INTERVAL).")
+    var collectionInterval: String?
+    @Option(name: .customLong("log-level"), help: "LOG_LEVEL.")
+    var logLevel: String?
+    @Option(name: .customLong("log-file"), help: "LOG_FILE; empty for console only.")
+    var logFile: String?
+    @Option(name: .customLong("proc-root"), help: "PROC_ROOT.")
+    var procRoot: String?
+    @Option(name: .customLong("sys-root"), help: "SYS_ROOT.")
+    var sysRoot: String?
+    @Option(name: .customLong("rootfs"), help: "ROOTFS.")
+    var rootfs: String?
+    @Option(name: .customLong("hostname"), help: "AGENT_HOSTNAME.")
+    var hostname: String?
+    @Flag(help: "Print one JSON snapshot, taken one interval after the first so rates exist, and exit.")
+    var once = false
+
+    func run() async throws {
+        let settings: Settings
+        do {
+            settings = try loadSettings()
+        } catch {
+            Self.printError("shelter-agent: \(error)")
+            throw ExitCode(2)
+        }
+        let sink = LogSink(path: settings.logFile, maxBytes: settings.logMaxBytes, backups: settings.logBackups)
+        do {
+            try sink.open()
+        } catch {
+            Self.printError("shelter-agent: LOG_FILE: \(error)")
+            throw ExitCode(2)
+        }
+        let level = Logger.Level(settings.logLevel)
+        LoggingSystem.bootstrap { label in AgentLogHandler(label: label, sink: sink, logLevel: level) }
+        let sampler = Sampler(
+            collectors: StandardCollectors.make(
+                roots: settings.roots, processTopN: settings.processTopN,
+                scrubber: CommandLineScrubber(enabled: settings.scrubCommandLines)),
+            hostname: settings.hostname ?? Self.systemHostname(), logger: Logger(label: "collector"))
+        if once {
+            try await printOneSnapshot(sampler, interval: settings.collectionInterval)
+        } else {
+            try await serve(settings, sampler: sampler)
+        }
+    }
+
+    private func serve(_ settings: Settings, sampler: Sampler) async throws {
+        let logger = Logger(label: "agent")
+        let store = SnapshotStore(historyCapacity: settings.historyCapacity)
+        let agent = AgentInfo(
+            version: AgentVersion.current, startTime: HostClock.wall(),
+            collectionInterval: settings.collectionInterval, defaultProcessLimit: settings.processTopN)
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(
+                endpoint: Endpoint(store: store, agent: agent), host: settings.listen.host, port: settings.listen.port,
+                limits: .init(
+                    maxConnections: settings.maxConnections, maxHeaderBytes: settings.maxHeaderBytes,
+                    maxHeaders: settings.maxHeaders, idleTimeoutSeconds: settings.idleTimeout,
+                    requestTimeoutSeconds: settings.requestTimeout))
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(1)
+        }
+        logStartup(settings, port: server.port, logger: logger)
+        let group = ServiceGroup(
+            services: [
+                HTTPServerService(server: server, logger: Logger(label: "http")),
+                SamplerService(
+                    sampler: sampler, store: store, intervalSeconds: settings.collectionInterval,
+                    clock: ContinuousClock()),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+        try await group.run()
+        logger.info("stopped")
+    }
+
+    private func logStartup(_ settings: Settings, port: UInt16, logger: Logger) {
+        var address = settings.listen
+        address.port = port
+        logger.info("shelter-agent \(AgentVersion.current) serving http://\(address) every \(settings.collectionInterval) s")
+        if !settings.listen.isLoopback {
+            logger.warning(
+                "listening on \(address), not loopback: anyone who can reach it can read host metrics and process lists")
+        }
+        if settings.serverURL.isEmpty {
+            logger.info("no SERVER_URL: pull-only mode")
+        } else {
+            logger.warning("SERVER_URL is set, but this build does not push to a dashboard yet: pull-only mode")
+        }
+    }
+
+    private func printOneSnapshot(_ sampler: Sampler, interval: Double) async throws {
+        _ = sampler.sample()
+        try await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
+        let body = SnapshotJSON.render(sampler.sample(), pretty: true)
+        print(String(decoding: body, as: UTF8.self))
+    }
+
+    private func loadSettings() throws -> Settings {
+        var loader = SettingsLoader()
+        let flagValues: [(String?, SettingKey, String)] = [
+            (listen, .listenAddress, "--listen"), (serverURL, .serverURL, "--server-url"),
+            (collectionInterval, .collectionInterval, "--collection-interval"), (logLevel, .logLevel, "--log-level"),
+            (logFile, .logFile, "--log-file"), (procRoot, .procRoot, "--proc-root"), (sysRoot, .sysRoot, "--sys-root"),
+            (rootfs, .rootfs, "--rootfs"), (hostname, .hostname, "--hostname"),
+        ]
+        for case let (value?, key, flag) in flagValues { loader.flags[key.name] = (value, flag) }
+        for key in SettingKey.all {
+            if let value = getenv(key.name) { loader.environment[key.name] = String(cString: value) }
+        }
+        let path = envFile ?? ".env"
+        loader.dotEnvPath = path
+        do {
+            let bytes = try FileTree.readFile(path)
+            loader.dotEnv = try DotEnv.parse(String(decoding: bytes, as: UTF8.self), file: path)
+        } catch let error as FileError where error.errno == ENOENT && envFile == nil {
+            // No .env in the working directory: defaults and environment only.
+        } catch let error as FileError {
+            throw ConfigurationError(key: nil, source: path, value: "", reason: "cannot read: \(error)")
+        }
+        return try loader.load()
+    }
+
+    static func systemHostname() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func printError(_ message: String) {
+        var bytes = Array((message + "\n").utf8)
+        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,49 @@
+/// Every setting the agent reads, with its default: the one table that `.env.example`, `--help` and the
+/// README follow.
+struct SettingKey: Sendable, Hashable {
+    let name: String
+    let defaultValue: String
+    let help: String
+
+    static let serverURL = SettingKey(name: "SERVER_URL", defaultValue: "", help: "Dashboard API root; empty = pull only")
+    static let apiToken = SettingKey(name: "API_TOKEN", defaultValue: "", help: "Dashboard token (written by registration)")
+    static let hostname = SettingKey(name: "AGENT_HOSTNAME", defaultValue: "", help: "Name to report; empty = the host's")
+    static let collectionInterval = SettingKey(
+        name: "COLLECTION_INTERVAL", defaultValue: "5", help: "Seconds between collections")
+    static let sendInterval = SettingKey(name: "SEND_INTERVAL", defaultValue: "30", help: "Seconds between metric batches")
+    static let serviceInterval = SettingKey(
+        name: "SERVICE_INTERVAL", defaultValue: "60", help: "Seconds between process list pushes")
+    static let heartbeatInterval = SettingKey(
+        name: "HEARTBEAT_INTERVAL", defaultValue: "10", help: "Seconds between heartbeats")
+    static let listenAddress = SettingKey(
+        name: "LISTEN_ADDRESS", defaultValue: "127.0.0.1:9110", help: "host:port of the local endpoint")
+    static let procRoot = SettingKey(name: "PROC_ROOT", defaultValue: "/proc", help: "Where the host's /proc is")
+    static let sysRoot = SettingKey(name: "SYS_ROOT", defaultValue: "/sys", help: "Where the host's /sys is")
+    static let rootfs = SettingKey(name: "ROOTFS", defaultValue: "/", help: "Where the host's root filesystem is")
+    static let logFile = SettingKey(name: "LOG_FILE", defaultValue: "agent.log", help: "Log file; empty = console only")
+    static let logLevel = SettingKey(name: "LOG_LEVEL", defaultValue: "info", help: "debug, info, warning or error")
+    static let logMaxBytes = SettingKey(
+        name: "LOG_MAX_BYTES", defaultValue: "10485760", help: "Rotate the log file past this size")
+    static let logBackups = SettingKey(name: "LOG_BACKUPS", defaultValue: "3", help: "Rotated log files to keep")
+    static let historyDuration = SettingKey(
+        name: "HISTORY_DURATION", defaultValue: "3600", help: "Seconds of snapshots kept in memory")
+    static let processTopN = SettingKey(
+        name: "PROCESS_TOP_N", defaultValue: "50", help: "Processes detailed per pass (by CPU and by memory)")
+    static let scrubCommandLines = SettingKey(
+        name: "SCRUB_COMMAND_LINES", defaultValue: "true", help: "Mask secret-looking arguments in command lines")
+    static let maxConnections = SettingKey(
+        name: "HTTP_MAX_CONNECTIONS", defaultValue: "256", help: "Open connections to the endpoint at most")
+    static let idleTimeout = SettingKey(
+        name: "HTTP_IDLE_TIMEOUT", defaultValue: "60", help: "Seconds an idle keep-alive connection stays open")
+    static let requestTimeout = SettingKey(
+        name: "HTTP_REQUEST_TIMEOUT", defaultValue: "10", help: "Seconds a request head may take to arrive")
+    static let maxHeaderBytes = SettingKey(
+        name: "HTTP_MAX_HEADER_BYTES", defaultValue: "8192", help: "Request line and headers, in bytes, at most")
+    static let maxHeaders = SettingKey(name: "HTTP_MAX_HEADERS", defaultValue: "64", help: "Header fields at most")
+
+    static let all: [SettingKey] = [
+        serverURL, apiToken, hostname, collectionInterval, sendInterval, serviceInterval, heartbeatInterval,
+        listenAddress, procRoot, sysRoot, rootfs, logFile, logLevel, logMaxBytes, logBackups, historyDuration,
+        processTopN, scrubCommandLines, maxConnections, idleTimeout, requestTimeout, maxHeaderBytes, maxHeaders,
+    ]
+}

@@ -1,0 +1,57 @@
+import HostMetrics
+
+/// The agent's configuration, typed and checked. Built only by `SettingsLoader`.
+struct Settings: Sendable {
+    var serverURL: String
+    var apiToken: String
+    var hostname: String?
+    var collectionInterval: Double
+    var sendInterval: Double
+    var serviceInterval: Double
+    var heartbeatInterval: Double
+    var listen: ListenAddress
+    var roots: HostRoots
+    var logFile: String?
+    var logLevel: LogLevelName
+    var logMaxBytes: Int
+    var logBackups: Int
+    var historyDuration: Double
+    var processTopN: Int
+    var scrubCommandLines: Bool
+    var maxConnections: Int
+    var idleTimeout: Double
+    var requestTimeout: Double
+    var maxHeaderBytes: Int
+    var maxHeaders: Int
+
+    /// Snapshots the history ring holds: HISTORY_DURATION worth at the collection interval.
+    var historyCapacity: Int { max(1, Int((historyDuration / collectionInterval).rounded(.up))) }
+}
+
+/// Log levels by the names operators use (Python's among them, as the reference agent took them).
+enum LogLevelName: String, Sendable, CaseIterable {
+    case trace, debug, info, notice, warning, error, critical
+}
+
+/// `host:port`, `[v6]:port` or `:port` (every interface, both families).
+struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    var host: String
+    var port: UInt16
+
+    var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    var isLoopback: Bool { host == "localhost" || host.hasPrefix("127.") || host == "::1" }
+
+    static func parse(_ text: String) -> ListenAddress? {
+        guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else {
+            return nil
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") {
+            host = String(host.dropFirst().dropLast())
+        } else if host.contains(":") {
+            return nil  // an IPv6 address needs brackets to tell it from the port
+        }
+        return ListenAddress(host: host.isEmpty ? "::" : host, port: port)
+    }
+}

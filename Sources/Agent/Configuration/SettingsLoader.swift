@@ -1,0 +1,95 @@
+import HostMetrics
+
+/// Resolves every setting from flags, then the environment, then the `.env` file, then the default, and
+/// checks each value, naming the variable and where it came from when one is wrong.
+struct SettingsLoader {
+    /// Values given as command-line flags, by setting name.
+    var flags: [String: (value: String, flag: String)] = [:]
+    var environment: [String: String] = [:]
+    var dotEnv = DotEnv(entries: [])
+    var dotEnvPath = ".env"
+
+    private func resolve(_ key: SettingKey) -> (value: String, source: String) {
+        if let flag = flags[key.name] { return (flag.value, flag.flag) }
+        if let value = environment[key.name] { return (value, "environment") }
+        if let entry = dotEnv.value(key.name) { return (entry.value, "\(dotEnvPath) line \(entry.line)") }
+        return (key.defaultValue, "default")
+    }
+
+    func load() throws(ConfigurationError) -> Settings {
+        func text(_ key: SettingKey) -> String { resolve(key).value.trimmingSpaces }
+        func fail(_ key: SettingKey, _ reason: String) -> ConfigurationError {
+            let (value, source) = resolve(key)
+            return ConfigurationError(key: key.name, source: source, value: value, reason: reason)
+        }
+        func seconds(_ key: SettingKey, minimum: Double = 0.01) throws(ConfigurationError) -> Double {
+            guard let value = Double(text(key)), value.isFinite, value >= minimum else {
+                throw fail(key, "expected a number of seconds of at least \(NumberText.short(minimum))")
+            }
+            return value
+        }
+        func integer(_ key: SettingKey, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+            guard let value = Int(text(key)), range.contains(value) else {
+                throw fail(key, "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return value
+        }
+        func path(_ key: SettingKey) throws(ConfigurationError) -> String {
+            let value = text(key)
+            guard value.hasPrefix("/") || value.hasPrefix(".") else { throw fail(key, "expected a path") }
+            return value
+        }
+
+        let serverURL = text(.serverURL)
+        guard serverURL.isEmpty || serverURL.hasPrefix("http://") || serverURL.hasPrefix("https://") else {
+            throw fail(.serverURL, "expected an http:// or https:// URL, or nothing for pull-only")
+        }
+        guard let listen = ListenAddress.parse(text(.listenAddress)) else {
+            throw fail(.listenAddress, "expected host:port, [ipv6]:port or :port")
+        }
+        guard let level = LogLevelName(rawValue: Self.normalizedLevel(text(.logLevel))) else {
+            throw fail(.logLevel, "expected one of \(LogLevelName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let scrub = Self.boolean(text(.scrubCommandLines)) else {
+            throw fail(.scrubCommandLines, "expected true or false")
+        }
+        let hostname = text(.hostname)
+        let logFile = text(.logFile)
+        return Settings(
+            serverURL: serverURL, apiToken: text(.apiToken), hostname: hostname.isEmpty ? nil : hostname,
+            collectionInterval: try seconds(.collectionInterval), sendInterval: try seconds(.sendInterval),
+            serviceInterval: try seconds(.serviceInterval), heartbeatInterval: try seconds(.heartbeatInterval),
+            listen: listen,
+            roots: HostRoots(proc: try path(.procRoot), sys: try path(.sysRoot), rootfs: try path(.rootfs)),
+            logFile: logFile.isEmpty ? nil : logFile, logLevel: level,
+            logMaxBytes: try integer(.logMaxBytes, 4096...Int(Int32.max)), logBackups: try integer(.logBackups, 0...100),
+            historyDuration: try seconds(.historyDuration, minimum: 0), processTopN: try integer(.processTopN, 1...1000),
+            scrubCommandLines: scrub, maxConnections: try integer(.maxConnections, 1...65536),
+            idleTimeout: try seconds(.idleTimeout, minimum: 1), requestTimeout: try seconds(.requestTimeout, minimum: 1),
+            maxHeaderBytes: try integer(.maxHeaderBytes, 1024...1_048_576), maxHeaders: try integer(.maxHeaders, 8...1024))
+    }
+
+    static func normalizedLevel(_ text: String) -> String {
+        let lower = text.lowercased()
+        return lower == "warn" ? "warning" : lower == "fatal" ? "critical" : lower
+    }
+
+    static func boolean(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "yes", "1", "on": return true
+        case "false", "no", "0", "off": return false
+        default: return nil
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String { String(self[...].trimmingSpaces) }
+}
+
+/// Short spellings of numbers for messages: 0.01, 5, 1.5.
+enum NumberText {
+    static func short(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}

@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import Synchronization
+
+/// Where log lines go: the console (stderr, so `--once` keeps stdout for JSON) and a file rotated by size
+/// (`agent.log` → `agent.log.1` … `.N`). One sink is shared by every logger; writes are serialised.
+final class LogSink: Sendable {
+    private struct FileState {
+        var descriptor: Int32 = -1
+        var size = 0
+    }
+
+    private let path: String?
+    private let maxBytes: Int
+    private let backups: Int
+    private let file = Mutex(FileState())
+
+    init(path: String?, maxBytes: Int, backups: Int) {
+        self.path = path
+        self.maxBytes = maxBytes
+        self.backups = backups
+    }
+
+    /// Opens the file now so a bad LOG_FILE is reported at start-up, not lost on the first line.
+    func open() throws(LogFileError) {
+        guard let path else { return }
+        try file.withLock { (state: inout FileState) throws(LogFileError) in try Self.reopen(path, &state) }
+    }
+
+    func write(_ line: String) {
+        var bytes = Array(line.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+        guard let path else { return }
+        file.withLock { state in
+            if state.descriptor < 0 || state.size + bytes.count > maxBytes {
+                if state.descriptor >= 0 { rotate(path) }
+                try? Self.reopen(path, &state)
+            }
+            guard state.descriptor >= 0 else { return }
+            let written = bytes.withUnsafeBytes { Glibc.write(state.descriptor, $0.baseAddress, $0.count) }
+            if written > 0 { state.size += written }
+        }
+    }
+
+    private func rotate(_ path: String) {
+        guard backups > 0 else {
+            unlink(path)
+            return
+        }
+        for index in stride(from: backups - 1, through: 1, by: -1) {
+            rename("\(path).\(index)", "\(path).\(index + 1)")
+        }
+        rename(path, "\(path).1")
+    }
+
+    private static func reopen(_ path: String, _ state: inout FileState) throws(LogFileError) {
+        if state.descriptor >= 0 { close(state.descriptor) }
+        state.descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
+        guard state.descriptor >= 0 else { throw LogFileError(path: path, reason: String(cString: strerror(errno))) }
+        var info = stat()
+        state.size = fstat(state.descriptor, &info) == 0 ? Int(info.st_size) : 0
+    }
+}
+
+struct LogFileError: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+    var description: String { "cannot open log file \(path): \(reason)" }
+}

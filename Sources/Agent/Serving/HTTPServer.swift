@@ -1,0 +1,85 @@
+import API
+import CHTTPServer
+
+/// The C server with the endpoint as its handler. The C loop calls back through a plain function
+/// pointer; the endpoint comes back from the context pointer, retained for as long as the server runs.
+final class HTTPServer: @unchecked Sendable {
+    // @unchecked: `server` is touched only by start() and stop(), which the owning service calls in order.
+    private let server: OpaquePointer
+    private let context: Unmanaged<Endpoint>
+    let port: UInt16
+
+    struct Limits {
+        var maxConnections: Int
+        var maxHeaderBytes: Int
+        var maxHeaders: Int
+        var idleTimeoutSeconds: Double
+        var requestTimeoutSeconds: Double
+    }
+
+    init(endpoint: Endpoint, host: String, port: UInt16, limits: Limits) throws(HTTPServerError) {
+        var config = chs_config()
+        chs_config_default(&config)
+        config.port = port
+        config.max_connections = Int32(limits.maxConnections)
+        config.max_header_bytes = limits.maxHeaderBytes
+        config.max_request_line = min(limits.maxHeaderBytes, 4096)
+        config.max_headers = limits.maxHeaders
+        config.idle_timeout_ms = Int32(limits.idleTimeoutSeconds * 1000)
+        config.request_timeout_ms = Int32(limits.requestTimeoutSeconds * 1000)
+        let context = Unmanaged.passRetained(endpoint)
+        var error = [CChar](repeating: 0, count: 256)
+        let capacity = error.count
+        let created = host.withCString { hostPointer in
+            config.host = hostPointer
+            return chs_server_create(&config, handleRequest, context.toOpaque(), &error, capacity)
+        }
+        self.context = context
+        guard let created else {
+            context.release()
+            throw HTTPServerError(message: String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        server = created
+        self.port = chs_server_port(created)
+    }
+
+    func start() throws(HTTPServerError) {
+        guard chs_server_start(server) == 0 else { throw HTTPServerError(message: "cannot start the server thread") }
+    }
+
+    func stop() {
+        chs_server_stop(server)
+    }
+
+    deinit {
+        chs_server_destroy(server)
+        context.release()
+    }
+}
+
+struct HTTPServerError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+private func handleRequest(
+    _ request: UnsafePointer<chs_request>?, _ responder: OpaquePointer?, _ context: UnsafeMutableRawPointer?
+) {
+    guard let request, let responder, let context else { return }
+    let endpoint = Unmanaged<Endpoint>.fromOpaque(context).takeUnretainedValue()
+    let parsed = request.pointee
+    func text(_ pointer: UnsafePointer<CChar>?, _ count: Int) -> String? {
+        guard let pointer else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(start: pointer, count: count), as: UTF8.self)
+    }
+    let response = endpoint.respond(
+        to: Request(
+            method: text(parsed.method, parsed.method_len) ?? "",
+            target: text(parsed.target, parsed.target_len) ?? "",
+            accept: text(parsed.accept, parsed.accept_len)))
+    let headers = response.headers.map { "\($0.name): \($0.value)\r\n" }.joined()
+    response.body.withUnsafeBufferPointer { body in
+        chs_respond(responder, Int32(response.status), response.contentType, headers.isEmpty ? nil : headers,
+                    body.baseAddress, body.count)
+    }
+}

@@ -1,0 +1,99 @@
+/* ShelterAgent's HTTP server: an epoll loop on one thread serving HTTP/1.1 (keep-alive, pipelining)
+ * that hands every complete request to one handler. The C side knows nothing of Swift. */
+#ifndef CHS_H
+#define CHS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct chs_server chs_server;
+
+/* Limits and address; chs_config_default() gives the safe defaults. */
+typedef struct {
+    const char *host;            /* numeric IPv4/IPv6 or a name; "::" is dual-stack */
+    uint16_t port;               /* 0 picks a free port: see chs_server_port() */
+    int max_connections;         /* past it a new connection gets 503 and is closed */
+    size_t max_header_bytes;     /* request line + headers; past it 431 */
+    size_t max_request_line;     /* past it 414 */
+    size_t max_headers;          /* header count; past it 431 */
+    int idle_timeout_ms;         /* keep-alive connection with no request under way */
+    int request_timeout_ms;      /* a request must arrive whole within this (slowloris) */
+    size_t write_high_water;     /* stop reading a connection while this much output is queued */
+} chs_config;
+
+void chs_config_default(chs_config *config);
+
+/* One parsed request; pointers are valid only during the handler call. */
+typedef struct {
+    const char *method;
+    size_t method_len;
+    const char *target;
+    size_t target_len;
+    const char *accept; /* NULL when absent */
+    size_t accept_len;
+} chs_request;
+
+/* Passed to the handler; the handler answers exactly once with chs_respond(). */
+typedef struct chs_responder chs_responder;
+
+/* extra_headers: zero or more complete "Name: value\r\n" lines, or NULL. The body is copied before
+ * chs_respond returns. For HEAD the body is measured but not sent. */
+void chs_respond(chs_responder *responder, int status, const char *content_type, const char *extra_headers,
+                 const uint8_t *body, size_t body_len);
+
+typedef void (*chs_handler)(const chs_request *request, chs_responder *responder, void *ctx);
+
+/* Binds and listens; NULL with a message in err on failure. */
+chs_server *chs_server_create(const chs_config *config, chs_handler handler, void *ctx, char *err, size_t err_len);
+/* Runs the loop on a thread of its own; 0 or -1. */
+int chs_server_start(chs_server *server);
+uint16_t chs_server_port(const chs_server *server);
+/* Wakes the loop, closes every connection and joins the thread. Safe to call once. */
+void chs_server_stop(chs_server *server);
+void chs_server_destroy(chs_server *server);
+
+/* Counters for self-metrics; read from any thread (approximate). */
+typedef struct {
+    uint64_t connections_accepted;
+    uint64_t connections_rejected;
+    uint64_t requests;
+    uint64_t bad_requests;
+    uint64_t timeouts;
+    int open_connections;
+} chs_stats;
+void chs_server_stats(const chs_server *server, chs_stats *out);
+
+/* --- The HTTP/1.1 request parser, exposed for tests and fuzzing. Stateless: call it again with the
+ * whole buffer when more bytes arrive. Never allocates. --- */
+typedef struct {
+    const char *name;
+    size_t name_len;
+    const char *value;
+    size_t value_len;
+} chs_header;
+
+typedef struct {
+    const char *method;
+    size_t method_len;
+    const char *target;
+    size_t target_len;
+    int minor_version;
+    chs_header *headers; /* caller's array */
+    size_t num_headers;  /* in: capacity; out: count */
+} chs_http1_request;
+
+#define CHS_PARSE_ERROR (-1)
+#define CHS_PARSE_PARTIAL (-2)
+#define CHS_PARSE_TOO_MANY_HEADERS (-3)
+
+/* Bytes consumed by a complete request head (>0), or one of the CHS_PARSE_ codes. */
+int chs_http1_parse(const char *buf, size_t len, chs_http1_request *request);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,59 @@
+/* Shared between server.c (the loop) and conn.c (one connection); not part of the public API. */
+#ifndef CHS_INTERNAL_H
+#define CHS_INTERNAL_H
+
+#include "chs.h"
+
+#include <pthread.h>
+#include <stdint.h>
+
+typedef struct chs_conn {
+    int fd;
+    struct chs_conn *prev, *next;
+    char *rbuf;          /* the request head being assembled; capacity max_header_bytes */
+    size_t rlen;
+    uint8_t *wbuf;       /* responses not yet written */
+    size_t wlen, woff, wcap;
+    int64_t last_activity_ms;
+    int64_t request_started_ms; /* 0 when no request is part-way in */
+    int64_t linger_until_ms;    /* after an error: draining input before close, so the peer sees our answer */
+    int close_after_write;
+    int watching_writes;
+} chs_conn;
+
+struct chs_server {
+    chs_config config;
+    chs_handler handler;
+    void *ctx;
+    int listen_fd, epoll_fd, wake_fd;
+    int listening_paused; /* out of file descriptors: resumed by the next sweep */
+    uint16_t port;
+    pthread_t thread;
+    int started, stopped;
+    chs_conn *conns;
+    chs_conn *closed; /* closed during this batch of events; freed after it, since later events may name them */
+    int open_connections;
+    uint64_t accepted, rejected, requests, bad_requests, timeouts;
+};
+
+struct chs_responder {
+    chs_server *server;
+    chs_conn *conn;
+    int is_head;
+    int keep_alive;
+    int responded;
+};
+
+int64_t chs_now_ms(void);
+chs_conn *chs_conn_open(chs_server *server, int fd);
+void chs_conn_close(chs_server *server, chs_conn *conn);
+void chs_conn_free_closed(chs_server *server);
+void chs_conn_readable(chs_server *server, chs_conn *conn);
+void chs_conn_writable(chs_server *server, chs_conn *conn);
+void chs_conn_sweep(chs_server *server, int64_t now);
+/* Answers with a status and a short JSON body outside any handler, then closes: limits and errors. */
+void chs_conn_fail(chs_server *server, chs_conn *conn, int status, const char *message);
+void chs_write_response(chs_conn *conn, int status, const char *content_type, const char *extra_headers,
+                        const uint8_t *body, size_t body_len, int send_body, int keep_alive);
+
+#endif

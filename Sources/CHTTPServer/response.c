@@ -1,0 +1,88 @@
+/* Serialising HTTP/1.1 responses into a connection's output buffer. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *reason_phrase(int status) {
+    switch (status) {
+    case 200: return "OK";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Unknown";
+    }
+}
+
+static int reserve(chs_conn *conn, size_t extra) {
+    if (conn->wlen + extra <= conn->wcap) return 0;
+    size_t cap = conn->wcap ? conn->wcap : 4096;
+    while (cap < conn->wlen + extra) cap *= 2;
+    uint8_t *grown = realloc(conn->wbuf, cap);
+    if (!grown) return -1;
+    conn->wbuf = grown;
+    conn->wcap = cap;
+    return 0;
+}
+
+/* The Date header (RFC 9110 §6.6.1), formatted once per second. Only the loop thread calls this. */
+static const char *http_date(void) {
+    static char cached[40];
+    static time_t cached_at = 0;
+    time_t now = time(NULL);
+    if (now != cached_at) {
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(cached, sizeof cached, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        cached_at = now;
+    }
+    return cached;
+}
+
+void chs_write_response(chs_conn *conn, int status, const char *content_type, const char *extra_headers,
+                        const uint8_t *body, size_t body_len, int send_body, int keep_alive) {
+    char head[512];
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s",
+                     status, reason_phrase(status), http_date(), content_type ? content_type : "text/plain",
+                     body_len, keep_alive ? "" : "Connection: close\r\n");
+    if (n < 0 || (size_t)n >= sizeof head) n = 0;
+    size_t extra_len = extra_headers ? strlen(extra_headers) : 0;
+    size_t total = (size_t)n + extra_len + 2 + (send_body ? body_len : 0);
+    if (reserve(conn, total) != 0) {
+        conn->close_after_write = 1;
+        return;
+    }
+    memcpy(conn->wbuf + conn->wlen, head, (size_t)n);
+    conn->wlen += (size_t)n;
+    if (extra_len) {
+        memcpy(conn->wbuf + conn->wlen, extra_headers, extra_len);
+        conn->wlen += extra_len;
+    }
+    memcpy(conn->wbuf + conn->wlen, "\r\n", 2);
+    conn->wlen += 2;
+    if (send_body && body_len) {
+        memcpy(conn->wbuf + conn->wlen, body, body_len);
+        conn->wlen += body_len;
+    }
+    if (!keep_alive) conn->close_after_write = 1;
+}
+
+void chs_respond(chs_responder *responder, int status, const char *content_type, const char *extra_headers,
+                 const uint8_t *body, size_t body_len) {
+    if (responder->responded) return;
+    responder->responded = 1;
+    chs_write_response(responder->conn, status, content_type, extra_headers, body, body_len,
+                       !responder->is_head, responder->keep_alive);
+}

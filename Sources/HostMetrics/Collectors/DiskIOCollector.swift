@@ -1,0 +1,84 @@
+import API
+
+/// Disk I/O from /proc/diskstats for whole disks (never their partitions, which would count every byte
+/// twice), with per-device rates and a total over physical disks.
+public final class DiskIOCollector: Collector {
+    public let name = "diskstats"
+    private let proc: FileTree
+    private let sys: FileTree
+    private var previous: [String: (counters: DiskStats.Device, at: Double)] = [:]
+
+    public init(proc: FileTree, sys: FileTree) {
+        self.proc = proc
+        self.sys = sys
+    }
+
+    public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
+        let stats = try DiskStats.parse(try proc.read("diskstats"))
+        // /sys/block lists whole disks only; without it, fall back to telling partitions by name.
+        let wholeDisks = (try? sys.list("block")).map(Set.init)
+        var devices: [BlockDevice] = []
+        var current: [String: (counters: DiskStats.Device, at: Double)] = [:]
+        var totalRead: Double?, totalWrite: Double?
+        for device in stats.devices where Self.isWholeDisk(device.name, wholeDisks: wholeDisks) {
+            var disk = Self.blockDevice(device)
+            if let before = previous[device.name] {
+                let seconds = instant.monotonic - before.at
+                func rate(_ index: Int, scale: Double = 1) -> Double? {
+                    CounterRate.perSecond(from: before.counters.counter(index), to: device.counter(index), over: seconds)
+                        .map { $0 * scale }
+                }
+                disk.readBytesPerSecond = rate(2, scale: 512)
+                disk.writeBytesPerSecond = rate(6, scale: 512)
+                disk.readsPerSecond = rate(0)
+                disk.writesPerSecond = rate(4)
+            }
+            if !Self.isStacked(device.name) {
+                if let read = disk.readBytesPerSecond { totalRead = (totalRead ?? 0) + read }
+                if let write = disk.writeBytesPerSecond { totalWrite = (totalWrite ?? 0) + write }
+            }
+            current[device.name] = (device, instant.monotonic)
+            devices.append(disk)
+        }
+        previous = current
+        snapshot.diskIO = DiskIOSample(devices: devices, readBytesPerSecond: totalRead, writeBytesPerSecond: totalWrite)
+    }
+
+    /// Loop, RAM and floppy devices carry no host I/O worth showing (node_exporter skips them too).
+    static func isWholeDisk(_ name: String, wholeDisks: Set<String>?) -> Bool {
+        if matches(name, prefixes: ["loop", "ram", "zram", "fd"]) { return false }
+        if let wholeDisks { return wholeDisks.contains(name.replacing("/", with: "!")) }
+        return !looksLikePartition(name)
+    }
+
+    /// Device-mapper and md devices sit on physical disks whose counters already include their I/O.
+    static func isStacked(_ name: String) -> Bool { matches(name, prefixes: ["dm-", "md"]) }
+
+    /// `sda1`, `vdb2`, `xvda1`, `nvme0n1p1`, `mmcblk0p1`: node_exporter's partition patterns.
+    static func looksLikePartition(_ name: String) -> Bool {
+        let digits = name.reversed().prefix { $0.isASCII && $0.isNumber }.count
+        guard digits > 0 else { return false }
+        let stem = name.dropLast(digits)
+        if stem.hasSuffix("p"), stem.dropLast().last?.isNumber == true { return true }  // nvme0n1p1, mmcblk0p1
+        for prefix in ["sd", "hd", "vd", "xvd"] where stem.hasPrefix(prefix) {
+            return stem.dropFirst(prefix.count).allSatisfy { $0.isLetter }
+        }
+        return false
+    }
+
+    private static func matches(_ name: String, prefixes: [String]) -> Bool {
+        prefixes.contains { prefix in
+            name.hasPrefix(prefix) && !name.dropFirst(prefix.count).isEmpty
+                && name.dropFirst(prefix.count).allSatisfy { $0.isASCII && $0.isNumber }
+        }
+    }
+
+    static func blockDevice(_ device: DiskStats.Device) -> BlockDevice {
+        BlockDevice(
+            name: device.name, readsCompleted: device.counter(0), readsMerged: device.counter(1),
+            readBytes: device.counter(2) &* 512, readTimeSeconds: Double(device.counter(3)) / 1000,
+            writesCompleted: device.counter(4), writesMerged: device.counter(5),
+            writtenBytes: device.counter(6) &* 512, writeTimeSeconds: Double(device.counter(7)) / 1000,
+            ioInProgress: device.counter(8), ioTimeSeconds: Double(device.counter(9)) / 1000)
+    }
+}

@@ -1,0 +1,49 @@
+import API
+
+/// Space on real mounted filesystems, as psutil's `disk_partitions(all=False)` chooses them (a device,
+/// and a type that /proc/filesystems lists without `nodev`), each device once: bind mounts and
+/// container overlays of one disk would otherwise count its space twice.
+public final class FilesystemCollector: Collector {
+    public let name = "filesystem"
+    private let proc: FileTree
+    private let rootfs: FileTree
+    private let statFS: StatFS
+
+    public init(proc: FileTree, rootfs: FileTree, statFS: StatFS = StatFS()) {
+        self.proc = proc
+        self.rootfs = rootfs
+        self.statFS = statFS
+    }
+
+    public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
+        // PID 1's mounts are the host's when /proc is the host's; /proc/self would be ours.
+        let mountsFile = try (try? proc.read("1/mounts")) ?? proc.read("self/mounts")
+        let mounts = try Mounts.parse(mountsFile)
+        let types = FilesystemTypes.parse(try proc.read("filesystems"))
+        var filesystems: [Filesystem] = []
+        var unavailable: [String] = []
+        for entry in Self.realMounts(mounts, types: types) {
+            switch statFS.usage(of: rootfs.path(String(entry.mountpoint.drop { $0 == "/" }))) {
+            case .usage(let usage):
+                filesystems.append(
+                    Filesystem(
+                        device: entry.device, mountpoint: entry.mountpoint, fstype: entry.fstype,
+                        readOnly: entry.readOnly, sizeBytes: usage.sizeBytes, freeBytes: usage.freeBytes,
+                        availableBytes: usage.availableBytes, files: usage.files, filesFree: usage.filesFree))
+            case .failed, .stuck:
+                unavailable.append(entry.mountpoint)
+            }
+        }
+        snapshot.filesystems = FilesystemSample(filesystems: filesystems, unavailableMountpoints: unavailable)
+    }
+
+    static func realMounts(_ mounts: Mounts, types: FilesystemTypes) -> [Mounts.Entry] {
+        var seenDevices: Set<String> = []
+        return mounts.entries.filter { entry in
+            guard !entry.device.isEmpty, entry.device != "none", types.deviceBacked.contains(entry.fstype) else {
+                return false
+            }
+            return seenDevices.insert(entry.device).inserted
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import API
+
+/// Memory and swap from /proc/meminfo, computed exactly as psutil's `virtual_memory()` and
+/// `swap_memory()` do so the dashboard's numbers match what users already know.
+public final class MemoryCollector: Collector {
+    public let name = "memory"
+    private let proc: FileTree
+    private let pageSize: UInt64
+
+    public init(proc: FileTree, pageSize: UInt64) {
+        self.proc = proc
+        self.pageSize = pageSize
+    }
+
+    public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
+        let info = try MemInfo.parse(try proc.read("meminfo"))
+        let zone = info["MemAvailable"] == nil ? (try? proc.read("zoneinfo")).map(ZoneInfo.parse) : nil
+        snapshot.memory = Self.sample(info, zoneInfo: zone, pageSize: pageSize)
+    }
+
+    static func sample(_ info: MemInfo, zoneInfo: ZoneInfo?, pageSize: UInt64) -> MemorySample {
+        let total = info["MemTotal"] ?? 0
+        let free = info["MemFree"] ?? 0
+        let buffers = info["Buffers"] ?? 0
+        let cached = (info["Cached"] ?? 0) + (info["SReclaimable"] ?? 0)
+        var used = Int64(total) - Int64(free) - Int64(cached) - Int64(buffers)
+        if used < 0 { used = Int64(total) - Int64(free) }
+        var available = info["MemAvailable"] ?? estimatedAvailable(info, zoneInfo: zoneInfo, pageSize: pageSize)
+        if available > total { available = free }
+        let swapTotal = info["SwapTotal"] ?? 0
+        let swapUsed = swapTotal - min(info["SwapFree"] ?? 0, swapTotal)
+        return MemorySample(
+            totalBytes: total, usedBytes: UInt64(max(used, 0)), freeBytes: free, availableBytes: available,
+            usagePercent: total == 0 ? 0 : Double(total - available) / Double(total) * 100,
+            swapTotalBytes: swapTotal, swapUsedBytes: swapUsed,
+            swapUsagePercent: swapTotal == 0 ? 0 : Double(swapUsed) / Double(swapTotal) * 100,
+            meminfo: info.fields.map { MemInfoField(name: $0.name, value: $0.value, isBytes: $0.isBytes) })
+    }
+
+    /// The kernel's own MemAvailable formula (mm/page_alloc.c, as psutil ports it) for kernels before
+    /// 3.14; without the fields it needs, free + cached.
+    static func estimatedAvailable(_ info: MemInfo, zoneInfo: ZoneInfo?, pageSize: UInt64) -> UInt64 {
+        let free = info["MemFree"] ?? 0
+        guard let activeFile = info["Active(file)"], let inactiveFile = info["Inactive(file)"],
+            let slabReclaimable = info["SReclaimable"], let zoneInfo
+        else { return free + (info["Cached"] ?? 0) }
+        let low = Double(zoneInfo.lowWatermarkPages * pageSize)
+        var available = Double(free) - low
+        let pageCache = Double(activeFile + inactiveFile)
+        available += pageCache - min(pageCache / 2, low)
+        available += Double(slabReclaimable) - min(Double(slabReclaimable) / 2, low)
+        return UInt64(max(available, 0))
+    }
+}

@@ -1,0 +1,40 @@
+import API
+
+/// Network counters from /proc/net/dev with per-interface rates and the throughput the dashboard shows.
+/// /proc/net/dev follows the reader's network namespace: point PROC_ROOT at the host's.
+public final class NetworkCollector: Collector {
+    public let name = "netdev"
+    private let proc: FileTree
+    private var previous: (interfaces: [String: NetDev.Interface], at: Double)?
+
+    public init(proc: FileTree) {
+        self.proc = proc
+    }
+
+    public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
+        let netdev = try NetDev.parse(try proc.read("net/dev"))
+        var interfaces: [NetworkInterface] = []
+        var totalBytesPerSecond: Double?
+        for row in netdev.interfaces {
+            var interface = NetworkInterface(
+                name: row.name, receiveBytes: row.receive[0], receivePackets: row.receive[1],
+                receiveErrors: row.receive[2], receiveDrops: row.receive[3], transmitBytes: row.transmit[0],
+                transmitPackets: row.transmit[1], transmitErrors: row.transmit[2], transmitDrops: row.transmit[3])
+            if let previous, let before = previous.interfaces[row.name] {
+                let seconds = instant.monotonic - previous.at
+                interface.receiveBytesPerSecond = CounterRate.perSecond(
+                    from: before.receive[0], to: row.receive[0], over: seconds)
+                interface.transmitBytesPerSecond = CounterRate.perSecond(
+                    from: before.transmit[0], to: row.transmit[0], over: seconds)
+                if row.name != "lo", let rx = interface.receiveBytesPerSecond, let tx = interface.transmitBytesPerSecond {
+                    totalBytesPerSecond = (totalBytesPerSecond ?? 0) + rx + tx
+                }
+            }
+            interfaces.append(interface)
+        }
+        // With a previous pass but every interface reset or new, the throughput is honestly unknown.
+        previous = (Dictionary(netdev.interfaces.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last }),
+                    instant.monotonic)
+        snapshot.network = NetworkSample(interfaces: interfaces, mbps: totalBytesPerSecond.map { $0 * 8 / 1_000_000 })
+    }
+}

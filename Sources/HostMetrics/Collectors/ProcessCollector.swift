@@ -1,0 +1,137 @@
+import API
+
+/// Every process's CPU share and memory, with details for the busiest.
+///
+/// Ranking reads only /proc/PID/stat for every process; status (user), io and cmdline are read for the
+/// top N by CPU and the top N by memory only, which is what keeps a pass cheap on a host with thousands
+/// of processes. CPU share comes from the change in a process's ticks between passes, keyed by PID and
+/// start time so a reused PID starts fresh instead of inheriting another process's ticks.
+public final class ProcessCollector: Collector {
+    public let name = "processes"
+
+    struct Identity: Hashable {
+        var pid: Int32
+        var startTicks: UInt64
+    }
+
+    private let proc: FileTree
+    private let topN: Int
+    private let scrubber: CommandLineScrubber
+    private let users: UserNames
+    private let ticksPerSecond: Double
+    private let pageSize: UInt64
+    private var previousTicks: [Identity: UInt64] = [:]
+    /// Seconds since boot at the previous pass; nil before the first.
+    private var previousUptime: Double?
+
+    public init(
+        roots: HostRoots, topN: Int, scrubber: CommandLineScrubber, ticksPerSecond: Double, pageSize: UInt64
+    ) {
+        self.proc = roots.proc
+        self.topN = topN
+        self.scrubber = scrubber
+        self.users = UserNames(rootfs: roots.rootfs)
+        self.ticksPerSecond = ticksPerSecond
+        self.pageSize = pageSize
+    }
+
+    public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
+        let bootTime = Double(try ProcStat.parse(try proc.read("stat")).bootTime ?? 0)
+        let uptime = try Uptime.parse(try proc.read("uptime")).seconds
+        let memoryTotal = (try? MemInfo.parse(try proc.read("meminfo")))?["MemTotal"]
+        let scanned = scanStats()
+        let percents = scanned.map { cpuPercent($0, uptime: uptime) }
+        var table: [ProcessInfo] = []
+        for index in Self.ranked(scanned, percents: percents, topN: topN) {
+            let stat = scanned[index]
+            guard let details = try readDetails(stat.pid) else { continue }  // exited since the scan
+            let rss = UInt64(max(stat.rssPages, 0)) * pageSize
+            let arguments = details.cmdline.arguments
+            table.append(
+                ProcessInfo(
+                    pid: stat.pid, startTime: bootTime + Double(stat.startTicks) / ticksPerSecond,
+                    name: Self.displayName(comm: stat.comm, arguments: arguments),
+                    user: details.uid.map { users.name(for: $0, now: instant.monotonic) },
+                    status: PIDStat.statusName(stat.state), cpuPercent: percents[index],
+                    cpuSecondsTotal: Double(stat.cpuTicks) / ticksPerSecond,
+                    memoryPercent: memoryTotal.map { $0 == 0 ? 0 : Double(rss) / Double($0) * 100 },
+                    memoryBytes: rss, diskReadBytes: details.io?.readBytes, diskWriteBytes: details.io?.writeBytes,
+                    command: arguments.isEmpty ? "[\(stat.comm)]" : scrubber.scrub(arguments).joined(separator: " ")))
+        }
+        previousTicks = Dictionary(
+            scanned.map { (Identity(pid: $0.pid, startTicks: $0.startTicks), $0.cpuTicks) },
+            uniquingKeysWith: { _, last in last })
+        previousUptime = uptime
+        snapshot.processes = ProcessTable(totalCount: scanned.count, processes: table)
+    }
+
+    /// /proc/PID/stat of every process; a PID that exits between listing and reading is skipped.
+    private func scanStats() -> [PIDStat] {
+        let names = (try? proc.list("")) ?? []
+        var stats: [PIDStat] = []
+        stats.reserveCapacity(names.count)
+        for name in names where name.first.map({ $0 >= "1" && $0 <= "9" }) ?? false {
+            guard let bytes = try? proc.read("\(name)/stat"), let stat = try? PIDStat.parse(bytes) else { continue }
+            stats.append(stat)
+        }
+        return stats
+    }
+
+    /// Share of one CPU since the previous pass. A process that started since then is measured over
+    /// its own life, so a short-lived burner shows up on the pass after it started rather than as 0.
+    private func cpuPercent(_ stat: PIDStat, uptime: Double) -> Double? {
+        guard let previousUptime else { return nil }
+        if let before = previousTicks[Identity(pid: stat.pid, startTicks: stat.startTicks)] {
+            guard stat.cpuTicks >= before, uptime > previousUptime else { return nil }
+            return Double(stat.cpuTicks - before) / ticksPerSecond / (uptime - previousUptime) * 100
+        }
+        let age = uptime - Double(stat.startTicks) / ticksPerSecond
+        guard age > 0 else { return nil }
+        return Double(stat.cpuTicks) / ticksPerSecond / min(age, uptime - previousUptime) * 100
+    }
+
+    /// Indices of the top N by CPU (cumulative ticks break ties and stand in on the first pass) followed
+    /// by those of the top N by resident memory not already chosen.
+    static func ranked(_ stats: [PIDStat], percents: [Double?], topN: Int) -> [Int] {
+        let byCPU = stats.indices.sorted { a, b in
+            let (pa, pb) = (percents[a] ?? -1, percents[b] ?? -1)
+            if pa != pb { return pa > pb }
+            if stats[a].cpuTicks != stats[b].cpuTicks { return stats[a].cpuTicks > stats[b].cpuTicks }
+            return stats[a].pid < stats[b].pid
+        }
+        let byMemory = stats.indices.sorted { a, b in
+            stats[a].rssPages != stats[b].rssPages ? stats[a].rssPages > stats[b].rssPages : stats[a].pid < stats[b].pid
+        }
+        var chosen = Array(byCPU.prefix(topN))
+        let taken = Set(chosen)
+        chosen.append(contentsOf: byMemory.prefix(topN).filter { !taken.contains($0) })
+        return chosen
+    }
+
+    private struct Details {
+        var uid: UInt32?
+        var io: PIDIO?
+        var cmdline: PIDCmdline
+    }
+
+    /// `nil` when the process has exited; io is `nil` without the privilege to read it.
+    private func readDetails(_ pid: Int32) throws -> Details? {
+        do {
+            let status = try PIDStatus.parse(try proc.read("\(pid)/status"))
+            let cmdline = PIDCmdline.parse(try proc.read("\(pid)/cmdline"))
+            let io = try? PIDIO.parse(try proc.read("\(pid)/io"))
+            return Details(uid: status.realUID, io: io, cmdline: cmdline)
+        } catch let error as FileError where error.isVanished {
+            return nil
+        } catch is ParseError {
+            return nil  // a zombie's status can be cut short while it is reaped
+        }
+    }
+
+    /// `comm` is cut at 15 bytes; like psutil, prefer argv[0]'s file name when it starts with it.
+    static func displayName(comm: String, arguments: [String]) -> String {
+        guard comm.utf8.count >= 15, let first = arguments.first else { return comm }
+        let base = first.split(separator: " ").first.map { $0.split(separator: "/").last.map(String.init) ?? "" } ?? ""
+        return base.hasPrefix(comm) ? base : comm
+    }
+}

@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import Dispatch
+import Synchronization
+
+/// `statvfs` with a deadline. A hung NFS or FUSE mount blocks statvfs for ever; node_exporter learned to
+/// run it aside and give up after a timeout. A mount still stuck from an earlier pass is skipped
+/// without another call, so stuck threads never pile up.
+public final class StatFS: Sendable {
+    public struct Usage: Sendable, Equatable {
+        public var sizeBytes, freeBytes, availableBytes, files, filesFree: UInt64
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        case usage(Usage)
+        case failed(errno: Int32)
+        case stuck
+    }
+
+    private let timeoutSeconds: Double
+    private let pending = Mutex<Set<String>>([])
+
+    public init(timeoutSeconds: Double = 2) {
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    public func usage(of path: String) -> Outcome {
+        let alreadyStuck = pending.withLock { !$0.insert(path).inserted }
+        guard !alreadyStuck else { return .stuck }
+        let call = PendingCall()
+        DispatchQueue.global().async { [self] in
+            let outcome = Self.call(path)
+            call.outcome.withLock { $0 = outcome }
+            pending.withLock { _ = $0.remove(path) }
+            call.done.signal()
+        }
+        guard call.done.wait(timeout: .now() + timeoutSeconds) == .success else { return .stuck }
+        return call.outcome.withLock { $0 } ?? .stuck
+    }
+
+    /// Shared by the caller and the thread doing the call, which may outlive the caller's wait.
+    private final class PendingCall: Sendable {
+        let outcome = Mutex<Outcome?>(nil)
+        let done = DispatchSemaphore(value: 0)
+    }
+
+    private static func call(_ path: String) -> Outcome {
+        var info = statvfs()
+        guard statvfs(path, &info) == 0 else { return .failed(errno: errno) }
+        let unit = UInt64(info.f_frsize)
+        return .usage(
+            Usage(
+                sizeBytes: UInt64(info.f_blocks) * unit, freeBytes: UInt64(info.f_bfree) * unit,
+                availableBytes: UInt64(info.f_bavail) * unit, files: UInt64(info.f_files),
+                filesFree: UInt64(info.f_ffree)))
+    }
+}

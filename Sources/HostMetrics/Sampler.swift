@@ -1,0 +1,67 @@
+import API
+import Logging
+
+/// Runs every collector once per pass into one snapshot. Each collector is timed and isolated: one that
+/// throws leaves its section empty and its status failed, and the others carry on. Failures are logged
+/// when a collector starts failing and when it recovers, never on every pass.
+public final class Sampler {
+    private let collectors: [any Collector]
+    private let hostname: String
+    private let logger: Logger
+    private var sequence: UInt64 = 0
+    private var failing: [String: String] = [:]
+
+    public init(collectors: [any Collector], hostname: String, logger: Logger) {
+        self.collectors = collectors
+        self.hostname = hostname
+        self.logger = logger
+    }
+
+    public func sample(at instant: SampleInstant = HostClock.now()) -> Snapshot {
+        sequence += 1
+        var snapshot = Snapshot(sequence: sequence, timestamp: instant.wall, hostname: hostname)
+        for collector in collectors {
+            let started = HostClock.monotonic()
+            var failure: String?
+            do {
+                try collector.collect(into: &snapshot, at: instant)
+            } catch {
+                failure = String(describing: error)
+            }
+            let duration = HostClock.monotonic() - started
+            snapshot.collectors.append(
+                CollectorStatus(name: collector.name, success: failure == nil, durationSeconds: duration, error: failure))
+            noteStateChange(collector.name, failure: failure)
+        }
+        return snapshot
+    }
+
+    private func noteStateChange(_ name: String, failure: String?) {
+        switch (failing[name], failure) {
+        case (nil, let message?):
+            logger.warning("collector \(name) started failing: \(message)")
+            failing[name] = message
+        case (_?, nil):
+            logger.info("collector \(name) recovered")
+            failing[name] = nil
+        default:
+            break
+        }
+    }
+}
+
+/// The collectors, in the order their sections appear; the one place that lists them.
+public enum StandardCollectors {
+    public static func make(roots: HostRoots, processTopN: Int, scrubber: CommandLineScrubber) -> [any Collector] {
+        let ticks = KernelConstants.ticksPerSecond, page = KernelConstants.pageSize
+        return [
+            CPUCollector(proc: roots.proc, ticksPerSecond: ticks),
+            MemoryCollector(proc: roots.proc, pageSize: page),
+            FilesystemCollector(proc: roots.proc, rootfs: roots.rootfs),
+            DiskIOCollector(proc: roots.proc, sys: roots.sys),
+            NetworkCollector(proc: roots.proc),
+            ProcessCollector(
+                roots: roots, topN: processTopN, scrubber: scrubber, ticksPerSecond: ticks, pageSize: page),
+        ]
+    }
+}
