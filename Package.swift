@@ -33,7 +33,7 @@ let package = Package(
         ),
         .testTarget(name: "APITests", dependencies: ["API"]),
         .testTarget(
-            name: "HostMetricsTests", dependencies: ["HostMetrics", "API"]
+            name: "HostMetricsTests", dependencies: ["HostMetrics", "API"], exclude: ["Fixtures"]
         ),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "API"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Agent"]),

@@ -1,0 +1,119 @@
+import API
+import Logging
+import Testing
+
+@testable import HostMetrics
+
+/// The standard collectors on the tree captured by scripts/capture-fixtures.
+@Suite struct CapturedHostTests {
+    static func sample() -> Snapshot {
+        let sampler = Sampler(
+            collectors: StandardCollectors.make(roots: Fixtures.host, processTopN: 50, scrubber: CommandLineScrubber()),
+            hostname: "fixture", logger: Logger(label: "test"))
+        return sampler.sample(at: SampleInstant(monotonic: 1, wall: 1_764_000_000))
+    }
+
+    @Test func everyCollectorSucceeds() {
+        let snapshot = Self.sample()
+        #expect(snapshot.collectors.map(\.name) == ["cpu", "memory", "filesystem", "diskstats", "netdev", "processes"])
+        #expect(snapshot.collectors.allSatisfy { $0.success }, "\(snapshot.collectors.compactMap(\.error))")
+    }
+
+    @Test func processWithParenthesesInItsNameIsParsed() throws {
+        let pid = try Fixtures.capturedPID("odd")
+        let process = try #require(Self.sample().processes?.processes.first { $0.pid == pid })
+        #expect(process.name == "a) (b")
+        #expect(process.status == "sleeping")
+        #expect(process.user == "root")
+        #expect(process.cpuPercent == nil, "first pass: no earlier reading, no rate")
+    }
+
+    @Test func secretsInCommandLinesAreMasked() throws {
+        let pid = try Fixtures.capturedPID("secret")
+        let process = try #require(Self.sample().processes?.processes.first { $0.pid == pid })
+        #expect(
+            process.command
+                == "/usr/bin/python3 -c import time; time.sleep(300) --password=******** --api-key ******** "
+                + "postgres://app:********@db:5432/x --verbose")
+        #expect(!process.command.contains("hunter2") && !process.command.contains("abc123"))
+    }
+
+    @Test func vanishedPIDIsSkippedAndUnreadableIOIsNull() throws {
+        let table = try #require(Self.sample().processes)
+        #expect(table.totalCount == 4, "PID 999999 has no stat any more")
+        #expect(!table.processes.contains { $0.pid == 999_999 })
+        let initProcess = try #require(table.processes.first { $0.pid == 1 })
+        #expect(initProcess.diskReadBytes == nil && initProcess.diskWriteBytes == nil)
+        let kernelThread = try #require(table.processes.first { $0.pid == 2 })
+        #expect(kernelThread.command == "[kthreadd]")
+    }
+
+    @Test func onlyRealFilesystemsEachDeviceOnce() throws {
+        let filesystems = try #require(Self.sample().filesystems).filesystems
+        #expect(filesystems.map(\.mountpoint) == ["/"])
+        #expect(filesystems.first?.device == "/dev/vda" && filesystems.first?.fstype == "ext4")
+        #expect((filesystems.first?.sizeBytes ?? 0) > 0)
+    }
+
+    @Test func onlyWholeDisksWithoutLoopOrZram() throws {
+        let devices = try #require(Self.sample().diskIO).devices
+        #expect(devices.map(\.name) == ["vda"])
+        #expect(Self.sample().diskIO?.readBytesPerSecond == nil, "first pass: no rate")
+    }
+
+    @Test func partitionsAreToldByNameWithoutSysBlock() {
+        for name in ["sda1", "vdb2", "xvda1", "nvme0n1p1", "mmcblk0p1"] {
+            #expect(DiskIOCollector.looksLikePartition(name), "\(name)")
+        }
+        for name in ["sda", "vda", "nvme0n1", "dm-0", "md127", "mmcblk0"] {
+            #expect(!DiskIOCollector.looksLikePartition(name), "\(name)")
+        }
+    }
+
+    @Test func lvmDisksWithoutSysBlockSkipPartitionsAndStackedTotals() throws {
+        let proc = FileTree(root: Fixtures.directory + "/host/proc")
+        let stats = try DiskStats.parse(try proc.read("diskstats-lvm"))
+        let kept = stats.devices.map(\.name).filter { DiskIOCollector.isWholeDisk($0, wholeDisks: nil) }
+        #expect(kept == ["vda", "sda", "dm-0", "nvme0n1"])
+        #expect(kept.filter { !DiskIOCollector.isStacked($0) } == ["vda", "sda", "nvme0n1"])
+    }
+
+    @Test func networkTotalsLeaveOutLoopback() throws {
+        let network = try #require(Self.sample().network)
+        let counted = network.interfaces.filter { $0.name != "lo" }
+        #expect(network.bytesReceivedTotal == counted.reduce(0) { $0 + $1.receiveBytes })
+        #expect(network.interfaces.contains { $0.name == "lo" })
+        #expect(network.mbps == nil)
+    }
+
+    @Test func memoryOnAKernelWithoutMemAvailableFallsBackToFreePlusCached() throws {
+        let info = try MemInfo.parse(try Fixtures.bytes("host/proc/meminfo-old"))
+        let memory = MemoryCollector.sample(info, zoneInfo: nil, pageSize: 4096)
+        #expect(memory.availableBytes == info["MemFree"]! + info["Cached"]!)
+        #expect(memory.usedBytes == info["MemTotal"]! - info["MemFree"]! - info["Buffers"]! - info["Cached"]!)
+    }
+}
+
+@Suite struct ScrubberTests {
+    let scrubber = CommandLineScrubber()
+
+    @Test func masksKeyValueFlagValueAndURLPasswords() {
+        #expect(
+            scrubber.scrub(["app", "--password=x", "-p", "keep", "--api-key", "k", "MYSQL_PWD=y", "redis://:pw@h:6379"])
+                == ["app", "--password=********", "-p", "keep", "--api-key", "********", "MYSQL_PWD=********",
+                    "redis://:********@h:6379"])
+    }
+
+    @Test func leavesOrdinaryArgumentsAlone() {
+        let arguments = ["nginx", "-g", "daemon off;", "--config=/etc/x.conf", "https://example.com/path"]
+        #expect(scrubber.scrub(arguments) == arguments)
+    }
+
+    @Test func aFlagFollowedByAnotherFlagMasksNothing() {
+        #expect(scrubber.scrub(["x", "--token", "--verbose"]) == ["x", "--token", "--verbose"])
+    }
+
+    @Test func canBeTurnedOff() {
+        #expect(CommandLineScrubber(enabled: false).scrub(["--password=x"]) == ["--password=x"])
+    }
+}
