@@ -36,7 +36,7 @@ let package = Package(
             name: "HostMetricsTests", dependencies: ["HostMetrics", "API"], exclude: ["Fixtures"]
         ),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "API"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Agent"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Agent"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -74,6 +74,7 @@ struct AgentCommand: AsyncParsableCommand {
     private func serve(_ settings: Settings, sampler: Sampler) async throws {
         let logger = Logger(label: "agent")
         let store = SnapshotStore(historyCapacity: settings.historyCapacity)
+        store.publish(sampler.sample())
         let agent = AgentInfo(
             version: AgentVersion.current, startTime: HostClock.wall(),
             collectionInterval: settings.collectionInterval, defaultProcessLimit: settings.processTopN)
@@ -89,10 +90,14 @@ struct AgentCommand: AsyncParsableCommand {
             logger.critical("\(error)")
             throw ExitCode(1)
         }
-        logStartup(settings, port: server.port, logger: logger)
+        logStartup(settings, logger: logger)
+        var address = settings.listen
+        address.port = server.port
+        let ready: Logger.Message =
+            "shelter-agent \(AgentVersion.current) serving http://\(address) every \(settings.collectionInterval) s"
         let group = ServiceGroup(
             services: [
-                HTTPServerService(server: server, logger: Logger(label: "http")),
+                HTTPServerService(server: server, readyMessage: ready, logger: logger),
                 SamplerService(
                     sampler: sampler, store: store, intervalSeconds: settings.collectionInterval,
                     clock: ContinuousClock()),
@@ -102,13 +107,10 @@ struct AgentCommand: AsyncParsableCommand {
         logger.info("stopped")
     }
 
-    private func logStartup(_ settings: Settings, port: UInt16, logger: Logger) {
-        var address = settings.listen
-        address.port = port
-        logger.info("shelter-agent \(AgentVersion.current) serving http://\(address) every \(settings.collectionInterval) s")
+    private func logStartup(_ settings: Settings, logger: Logger) {
         if !settings.listen.isLoopback {
             logger.warning(
-                "listening on \(address), not loopback: anyone who can reach it can read host metrics and process lists")
+                "listening on \(settings.listen), not loopback: anyone who can reach it can read host metrics and process lists")
         }
         if settings.serverURL.isEmpty {
             logger.info("no SERVER_URL: pull-only mode")

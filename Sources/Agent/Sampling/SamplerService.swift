@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// Runs a collection pass every interval on a fixed schedule (no drift; a pass that overran skips the
-/// ticks it missed rather than bunching up) and publishes each snapshot. Stops on graceful shutdown.
+/// ticks it missed rather than bunching up) and publishes each snapshot. The first pass is the caller's,
+/// before the endpoint opens, so there is always a snapshot to serve. Stops on graceful shutdown.
 final class SamplerService<C: Clock>: Service, @unchecked Sendable where C.Duration == Duration {
     // @unchecked: `sampler` is used only from `run()`, which the service group calls once.
     private let sampler: Sampler
@@ -19,16 +20,16 @@ final class SamplerService<C: Clock>: Service, @unchecked Sendable where C.Durat
     }
 
     func run() async throws {
-        var next = clock.now
+        var next = clock.now.advanced(by: interval)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            store.publish(sampler.sample())
-            next = next.advanced(by: interval)
-            if next < clock.now { next = clock.now.advanced(by: interval) }
             do {
                 try await cancelWhenGracefulShutdown { [clock, next] in try await clock.sleep(until: next, tolerance: nil) }
             } catch {
                 return
             }
+            store.publish(sampler.sample())
+            next = next.advanced(by: interval)
+            if next < clock.now { next = clock.now.advanced(by: interval) }
         }
     }
 }

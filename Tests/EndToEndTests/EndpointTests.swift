@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// The built binary on the captured fixture host, read over HTTP with curl.
+@Suite(.serialized) struct EndpointTests {
+    @Test func everyRouteAnswers() throws {
+        let agent = try RunningAgent(environment: fixtureEnvironment)
+        defer { _ = agent.stop() }
+
+        let metrics = try agent.get("/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
+        #expect(metrics.body.contains("node_memory_MemTotal_bytes "))
+
+        let snapshot = try #require(try agent.get("/api/v1/metrics").json)
+        #expect(snapshot["hostname"] as? String == "fixture-host")
+        let cpu = try #require(snapshot["cpu"] as? [String: Any])
+        #expect(cpu["usage_percent"] is NSNull, "one pass: no rate yet")
+        #expect((cpu["load_average"] as? [Double])?.count == 3)
+        let network = try #require(snapshot["network"] as? [String: Any])
+        #expect(network["mbps"] is NSNull)
+
+        let processes = try #require(try agent.get("/api/v1/processes?limit=2&sort=memory").json)
+        #expect((processes["processes"] as? [[String: Any]])?.count == 2)
+        #expect(processes["sort"] as? String == "memory")
+
+        let health = try #require(try agent.get("/api/v1/health").json)
+        #expect(health["status"] as? String == "ok")
+        #expect((health["collectors"] as? [[String: Any]])?.count == 6)
+
+        #expect(try agent.get("/", ["-H", "Accept: text/html"]).body.contains("<a href=\"/metrics\">"))
+        #expect(try agent.get("/", ["-H", "Accept: application/json"]).json?["routes"] != nil)
+        #expect(try agent.get("/").body.hasPrefix("ShelterAgent "))
+    }
+
+    @Test func errorsAreJSONWithTheRightStatus() throws {
+        let agent = try RunningAgent(environment: fixtureEnvironment)
+        defer { _ = agent.stop() }
+        let missing = try agent.get("/nope")
+        #expect(missing.status == 404 && missing.json?["status"] as? Int == 404)
+        let post = try agent.get("/metrics", ["-X", "POST"])
+        #expect(post.status == 405 && post.headers["allow"] == "GET, HEAD")
+        #expect(try agent.get("/api/v1/processes?limit=0").status == 400)
+        #expect(try agent.get("/api/v1/processes?sort=pid").status == 400)
+        // curl -I writes the headers where the body would go: no JSON there means no body was sent.
+        let head = try agent.get("/api/v1/processes", ["-I"])
+        let get = try agent.get("/api/v1/processes")
+        #expect(head.status == 200 && !head.body.contains("{"))
+        #expect(head.headers["content-length"] == String(get.body.utf8.count))
+        #expect(try agent.get("/metrics", ["-H", "Content-Length: 5", "--data-binary", "hello", "-X", "GET"]).status == 413)
+    }
+
+    @Test func malformedRequestGets400AndOthersKeepBeingServed() throws {
+        let agent = try RunningAgent(environment: fixtureEnvironment)
+        defer { _ = agent.stop() }
+        let port = agent.baseURL.split(separator: ":").last!
+        let script = """
+            import socket, sys
+            def exchange(data):
+                s = socket.create_connection(("127.0.0.1", \(port)))
+                s.sendall(data)
+                s.settimeout(5)
+                reply = b""
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk: break
+                    reply += chunk
+                s.close()
+                return reply
+            print(exchange(b"GARBAGE\\r\\n\\r\\n").split(b"\\r\\n")[0].decode())
+            print(exchange(b"GET / HTTP/1.1\\r\\nHost: x\\r\\n" + b"X-Big: " + b"a" * 20000 + b"\\r\\n\\r\\n").split(b"\\r\\n")[0].decode())
+            pipelined = exchange(b"GET /api/v1/health HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n" * 3 + b"GET /metrics HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n")
+            print(pipelined.count(b"HTTP/1.1 200 OK"))
+            """
+        let result = try run("python3", ["-c", script])
+        #expect(result.stdout.split(separator: "\n") == ["HTTP/1.1 400 Bad Request", "HTTP/1.1 431 Request Header Fields Too Large", "4"], "\(result.stderr)")
+        #expect(try agent.get("/metrics").status == 200)
+    }
+
+    @Test func sigtermStopsCleanly() throws {
+        let agent = try RunningAgent(environment: fixtureEnvironment)
+        let (status, log) = agent.stop()
+        #expect(status == 0, "\(log)")
+        #expect(log.contains(" - agent - INFO - stopped"))
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+/// Paths of the repository, the built binary and the fixtures.
+enum Paths {
+    static let repository: String = {
+        var path = #filePath
+        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
+        return path
+    }()
+    static var agent: String {
+        ProcessInfo.processInfo.environment["SHELTER_AGENT_BIN"] ?? repository + "/.build/debug/shelter-agent"
+    }
+    static let fixtureHost = repository + "/Tests/HostMetricsTests/Fixtures/host"
+    static let golden = repository + "/Tests/EndToEndTests/Golden"
+}
+
+/// What a finished command printed and how it ended.
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs a command to completion, with an optional standard input.
+func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil,
+         directory: String? = nil) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : try which(executable))
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    // Standard error goes to a file so that reading standard output to its end cannot deadlock on it.
+    let errPath = NSTemporaryDirectory() + "shelteragent-stderr-\(UUID().uuidString)"
+    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+    defer { try? FileManager.default.removeItem(atPath: errPath) }
+    let out = Pipe(), stdin = Pipe()
+    process.standardOutput = out
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+    process.standardInput = stdin
+    try process.run()
+    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+    try stdin.fileHandleForWriting.close()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+}
+
+func which(_ name: String) throws -> String {
+    for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+        let candidate = "\(directory)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    throw TestFailure("\(name) is not installed (run .ci/run, or apt-get install it)")
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// An HTTP exchange as curl saw it.
+struct HTTPResult {
+    var status: Int
+    var headers: [String: String]
+    var body: String
+
+    var json: [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
+    }
+}
+
+func curl(_ url: String, _ extra: [String] = []) throws -> HTTPResult {
+    let result = try run("curl", ["-sS", "--max-time", "10", "-D", "/dev/stderr", "-o", "/dev/stdout"] + extra + [url])
+    guard result.status == 0 else { throw TestFailure("curl \(url) failed: \(result.stderr)") }
+    var headers: [String: String] = [:]
+    var status = 0
+    for line in result.stderr.split(separator: "\r\n") {
+        if line.hasPrefix("HTTP/") {
+            status = Int(line.split(separator: " ")[1]) ?? 0
+            headers = [:]
+        } else if let colon = line.firstIndex(of: ":") {
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+    }
+    return HTTPResult(status: status, headers: headers, body: result.stdout)
+}
+
+/// The agent binary running in the background on a port of its own choosing.
+final class RunningAgent {
+    let process = Process()
+    let baseURL: String
+    private let errors = Pipe()
+    let directory: String
+
+    /// Starts the agent with `environment` (on top of a minimal one) and waits for its "serving" line.
+    init(environment: [String: String] = [:], arguments: [String] = []) throws {
+        directory = NSTemporaryDirectory() + "shelteragent-e2e-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        process.executableURL = URL(fileURLWithPath: Paths.agent)
+        process.arguments = ["--listen", "127.0.0.1:0"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ["PATH": "/usr/bin:/bin", "LOG_FILE": ""].merging(environment) { _, new in new }
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        baseURL = try Self.awaitServingLine(errors.fileHandleForReading, process: process)
+    }
+
+    /// Reads the agent's log until it says where it serves; the line is the readiness signal.
+    private static func awaitServingLine(_ handle: FileHandle, process: Process) throws -> String {
+        var seen = ""
+        while process.isRunning || !seen.isEmpty {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if let range = seen.range(of: #"serving (http://[^ ]+)"#, options: .regularExpression) {
+                return String(seen[range].dropFirst("serving ".count))
+            }
+        }
+        throw TestFailure("agent exited before serving: \(seen)")
+    }
+
+    func get(_ path: String, _ extra: [String] = []) throws -> HTTPResult { try curl(baseURL + path, extra) }
+
+    /// SIGTERM, then the exit status and what it logged since start-up.
+    func stop() -> (status: Int32, log: String) {
+        process.terminate()
+        process.waitUntilExit()
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        try? FileManager.default.removeItem(atPath: directory)
+        return (process.terminationStatus, log)
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+}
+
+/// The environment that points the agent at the captured fixture host.
+let fixtureEnvironment = [
+    "PROC_ROOT": Paths.fixtureHost + "/proc", "SYS_ROOT": Paths.fixtureHost + "/sys",
+    "ROOTFS": Paths.fixtureHost + "/rootfs", "AGENT_HOSTNAME": "fixture-host",
+    // One pass for the whole test: the snapshot served is the fixture's and nothing else.
+    "COLLECTION_INTERVAL": "3600",
+]
