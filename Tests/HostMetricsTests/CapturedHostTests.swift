@@ -90,7 +90,7 @@ import Testing
         let info = try MemInfo.parse(try Fixtures.bytes("host/proc/meminfo-old"))
         let memory = MemoryCollector.sample(info, zoneInfo: nil, pageSize: 4096)
         #expect(memory.availableBytes == info["MemFree"]! + info["Cached"]!)
-        #expect(memory.usedBytes == info["MemTotal"]! - info["MemFree"]! - info["Buffers"]! - info["Cached"]!)
+        #expect(memory.usedBytes == info["MemTotal"]! - memory.availableBytes)
     }
 }
 

@@ -4,7 +4,7 @@ public enum MemoryMetrics {
         "shelteragent_memory_usage_ratio", .gauge,
         "(total - available) / total, 0 to 1 (psutil's virtual_memory().percent / 100).")
     public static let used = MetricDescriptor(
-        "shelteragent_memory_used_bytes", .gauge, "total - free - buffers - cached, as psutil computes it.")
+        "shelteragent_memory_used_bytes", .gauge, "total - available, as psutil computes it.")
     public static let swapUsage = MetricDescriptor(
         "shelteragent_swap_usage_ratio", .gauge, "Used share of swap, 0 to 1 (0 without swap).")
 

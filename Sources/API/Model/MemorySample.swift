@@ -2,7 +2,7 @@
 /// figures do not jump when a host switches agents.
 public struct MemorySample: Sendable {
     public var totalBytes: UInt64
-    /// total − free − buffers − cached (cached includes SReclaimable), as psutil computes it.
+    /// total − available, as psutil (since 6.0) and `free` compute it.
     public var usedBytes: UInt64
     public var freeBytes: UInt64
     public var availableBytes: UInt64

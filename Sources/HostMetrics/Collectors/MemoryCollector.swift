@@ -14,23 +14,22 @@ public final class MemoryCollector: Collector {
 
     public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
         let info = try MemInfo.parse(try proc.read("meminfo"))
-        let zone = info["MemAvailable"] == nil ? (try? proc.read("zoneinfo")).map(ZoneInfo.parse) : nil
+        let zone = (info["MemAvailable"] ?? 0) == 0 ? (try? proc.read("zoneinfo")).map(ZoneInfo.parse) : nil
         snapshot.memory = Self.sample(info, zoneInfo: zone, pageSize: pageSize)
     }
 
     static func sample(_ info: MemInfo, zoneInfo: ZoneInfo?, pageSize: UInt64) -> MemorySample {
         let total = info["MemTotal"] ?? 0
         let free = info["MemFree"] ?? 0
-        let buffers = info["Buffers"] ?? 0
-        let cached = (info["Cached"] ?? 0) + (info["SReclaimable"] ?? 0)
-        var used = Int64(total) - Int64(free) - Int64(cached) - Int64(buffers)
-        if used < 0 { used = Int64(total) - Int64(free) }
-        var available = info["MemAvailable"] ?? estimatedAvailable(info, zoneInfo: zoneInfo, pageSize: pageSize)
+        // MemAvailable of 0 is a known kernel bug (psutil #1915): estimate, as psutil does.
+        var available = info["MemAvailable"].flatMap { $0 == 0 ? nil : $0 }
+            ?? estimatedAvailable(info, zoneInfo: zoneInfo, pageSize: pageSize)
+        // More available than total means a container's distorted view (procps does the same).
         if available > total { available = free }
         let swapTotal = info["SwapTotal"] ?? 0
         let swapUsed = swapTotal - min(info["SwapFree"] ?? 0, swapTotal)
         return MemorySample(
-            totalBytes: total, usedBytes: UInt64(max(used, 0)), freeBytes: free, availableBytes: available,
+            totalBytes: total, usedBytes: total - available, freeBytes: free, availableBytes: available,
             usagePercent: total == 0 ? 0 : Double(total - available) / Double(total) * 100,
             swapTotalBytes: swapTotal, swapUsedBytes: swapUsed,
             swapUsagePercent: swapTotal == 0 ? 0 : Double(swapUsed) / Double(swapTotal) * 100,
