@@ -37,6 +37,8 @@ let package = Package(
         ),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "API"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Agent"], exclude: ["Golden"]),
+        // Tests/CHTTPServerTests (C, run under sanitizers by scripts/test-c) and Tests/Contract (Python)
+        // are not SwiftPM targets.
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,123 @@
+import Testing
+
+@testable import API
+
+@Suite struct RenderingTests {
+    @Test func jsonWriterEscapesAndWritesNulls() {
+        var json = JSONWriter()
+        json.object { json in
+            json.field("text", "a \"quoted\" \\ line\n\u{01}")
+            json.field("rate", nil as Double?)
+            json.field("count", 3)
+            json.key("list")
+            json.array { json in
+                json.number(1.5)
+                json.number(.nan)
+            }
+            json.key("empty")
+            json.object { _ in }
+        }
+        #expect(
+            String(decoding: json.bytes, as: UTF8.self)
+                == #"{"text":"a \"quoted\" \\ line\n\u0001","rate":null,"count":3,"list":[1.5,null],"empty":{}}"#)
+    }
+
+    @Test func prettyJSONIndentsByTwo() {
+        var json = JSONWriter(pretty: true)
+        json.object { json in
+            json.field("a", 1)
+            json.key("b")
+            json.array { json in json.number(2) }
+        }
+        #expect(String(decoding: json.bytes, as: UTF8.self) == "{\n  \"a\": 1,\n  \"b\": [\n    2\n  ]\n}")
+    }
+
+    @Test func timestampsAreRFC3339UTC() {
+        #expect(Timestamp.rfc3339(0) == "1970-01-01T00:00:00Z")
+        #expect(Timestamp.rfc3339(1_768_663_845) == "2026-01-17T15:30:45Z")
+        #expect(Timestamp.rfc3339(951_782_400) == "2000-02-29T00:00:00Z")
+        #expect(Timestamp.rfc3339(1_768_663_845.25, fractional: true) == "2026-01-17T15:30:45.250Z")
+    }
+
+    @Test func metricSetRendersSortedFamiliesWithEscapedLabels() {
+        var set = MetricSet()
+        let b = MetricDescriptor("b_total", .counter, "B things.", labels: ["name"])
+        let a = MetricDescriptor("a_bytes", .gauge, "A size.")
+        set.add(b, ["x\"y\\z\n"], 2)
+        set.add(a, [], 1_073_741_824)
+        set.add(a, [], nil as Double?)
+        set.add(b, ["plain"], 0.25)
+        let expected = """
+            # HELP a_bytes A size.
+            # TYPE a_bytes gauge
+            a_bytes 1073741824
+            # HELP b_total B things.
+            # TYPE b_total counter
+            b_total{name="x\\"y\\\\z\\n"} 2
+            b_total{name="plain"} 0.25
+
+            """
+        #expect(String(decoding: set.renderText(), as: UTF8.self) == expected)
+    }
+
+    @Test func meminfoFieldsGetNodeExporterNames() {
+        #expect(MemoryMetrics.descriptor(for: MemInfoField(name: "Active(file)", value: 1, isBytes: true)).name
+            == "node_memory_Active_file_bytes")
+        #expect(MemoryMetrics.descriptor(for: MemInfoField(name: "HugePages_Total", value: 1, isBytes: false)).name
+            == "node_memory_HugePages_Total")
+    }
+}
+
+@Suite struct RoutingTests {
+    func route(_ method: String, _ target: String, accept: String? = nil) -> Result<Route, RouteError> {
+        Router.route(Request(method: method, target: target, accept: accept))
+    }
+
+    @Test func knownRoutes() throws {
+        #expect(try route("GET", "/metrics").get() == .metrics)
+        #expect(try route("HEAD", "/api/v1/metrics?pretty").get() == .snapshot(pretty: true))
+        #expect(try route("GET", "/api/v1/processes?limit=5&sort=io").get() == .processes(sort: .io, limit: 5, pretty: false))
+        #expect(try route("GET", "/api/v1/processes").get() == .processes(sort: .cpu, limit: nil, pretty: false))
+        #expect(try route("GET", "/api/v1/health").get() == .health(pretty: false))
+    }
+
+    @Test func unknownPathIs404AndWrongMethodIs405WithAllow() {
+        guard case .failure(let missing) = route("GET", "/api/v2/metrics") else { Issue.record("routed"); return }
+        #expect(missing.response.status == 404)
+        guard case .failure(let wrong) = route("DELETE", "/metrics") else { Issue.record("routed"); return }
+        #expect(wrong.response.status == 405)
+        #expect(wrong.response.headers.contains { $0.name == "Allow" && $0.value == "GET, HEAD" })
+    }
+
+    @Test func badProcessQueriesAre400() {
+        for target in ["/api/v1/processes?limit=0", "/api/v1/processes?limit=x", "/api/v1/processes?sort=name",
+                       "/api/v1/processes?limit=1001"] {
+            guard case .failure(let error) = route("GET", target) else { Issue.record("\(target) routed"); continue }
+            #expect(error.response.status == 400)
+        }
+    }
+
+    @Test func indexNegotiatesItsFormat() throws {
+        #expect(try route("GET", "/", accept: "text/html,application/xhtml+xml,*/*;q=0.8").get() == .index(.html))
+        #expect(try route("GET", "/", accept: "application/json").get() == .index(.json))
+        #expect(try route("GET", "/", accept: "text/html;q=0.5, application/json").get() == .index(.json))
+        #expect(try route("GET", "/", accept: "*/*").get() == .index(.text))
+        #expect(try route("GET", "/").get() == .index(.text))
+    }
+
+    @Test func queryStringsDecode() {
+        let pairs = QueryString.parse("a=1%202&b=x+y&flag")
+        #expect(pairs.map(\.name) == ["a", "b", "flag"])
+        #expect(pairs.map(\.value) == ["1 2", "x y", ""])
+    }
+
+    @Test func healthIsDegradedWhenACollectorFailsOrTheSnapshotIsStale() {
+        let agent = AgentInfo(version: "t", startTime: 0, collectionInterval: 5, defaultProcessLimit: 50)
+        var snapshot = Snapshot(sequence: 1, timestamp: 100, hostname: "h")
+        snapshot.collectors = [CollectorStatus(name: "cpu", success: true, durationSeconds: 0)]
+        #expect(HealthJSON.status(snapshot, agent: agent, now: 101) == "ok")
+        #expect(HealthJSON.status(snapshot, agent: agent, now: 116) == "degraded")
+        snapshot.collectors.append(CollectorStatus(name: "netdev", success: false, durationSeconds: 0, error: "x"))
+        #expect(HealthJSON.status(snapshot, agent: agent, now: 101) == "degraded")
+    }
+}
