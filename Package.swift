@@ -33,7 +33,9 @@ let package = Package(
         ),
         .testTarget(name: "APITests", dependencies: ["API"]),
         .testTarget(
-            name: "HostMetricsTests", dependencies: ["HostMetrics", "API"], exclude: ["Fixtures"]
+            name: "HostMetricsTests",
+            dependencies: ["HostMetrics", "API", .product(name: "Logging", package: "swift-log")],
+            exclude: ["Fixtures"]
         ),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "API"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Agent"], exclude: ["Golden"]),

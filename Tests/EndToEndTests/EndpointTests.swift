@@ -84,3 +84,12 @@ import Testing
         #expect(log.contains(" - agent - INFO - stopped"))
     }
 }
+
+@Suite struct IPv6Tests {
+    @Test func servesOnIPv6Loopback() throws {
+        let agent = try RunningAgent(environment: fixtureEnvironment, arguments: ["--listen", "[::1]:0"])
+        defer { _ = agent.stop() }
+        #expect(agent.baseURL.hasPrefix("http://[::1]:"))
+        #expect(try curl(agent.baseURL + "/api/v1/health", ["-g"]).status == 200)
+    }
+}

@@ -25,7 +25,8 @@ public enum AcceptHeader {
 }
 
 extension Substring {
-    var trimmingSpaces: Substring {
+    /// Without leading and trailing spaces and tabs (HTTP's and .env's optional whitespace).
+    public var trimmingSpaces: Substring {
         var text = self
         while text.first == " " || text.first == "\t" { text.removeFirst() }
         while text.last == " " || text.last == "\t" { text.removeLast() }

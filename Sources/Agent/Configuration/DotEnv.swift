@@ -1,3 +1,5 @@
+import API
+
 /// A `.env` file: `KEY=value` lines, `export KEY=value`, comments and blank lines, values optionally in
 /// single or double quotes.
 ///
@@ -51,14 +53,5 @@ struct DotEnv: Equatable {
         let inner = raw[raw.index(after: raw.startIndex)..<close]
         guard quote == "\"" else { return String(inner) }
         return String(inner).replacing("\\n", with: "\n").replacing("\\\"", with: "\"")
-    }
-}
-
-extension Substring {
-    var trimmingSpaces: Substring {
-        var text = self
-        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
-        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
-        return text
     }
 }

@@ -1,3 +1,4 @@
+import API
 import HostMetrics
 
 /// Resolves every setting from flags, then the environment, then the `.env` file, then the default, and

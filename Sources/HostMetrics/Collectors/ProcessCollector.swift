@@ -23,6 +23,8 @@ public final class ProcessCollector: Collector {
     private var previousTicks: [Identity: UInt64] = [:]
     /// Seconds since boot at the previous pass; nil before the first.
     private var previousUptime: Double?
+    /// btime from /proc/stat: fixed until reboot, so read once.
+    private var bootTime: Double?
 
     public init(
         roots: HostRoots, topN: Int, scrubber: CommandLineScrubber, ticksPerSecond: Double, pageSize: UInt64
@@ -36,7 +38,8 @@ public final class ProcessCollector: Collector {
     }
 
     public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
-        let bootTime = Double(try ProcStat.parse(try proc.read("stat")).bootTime ?? 0)
+        let bootTime = try self.bootTime ?? Double(try ProcStat.parse(try proc.read("stat")).bootTime ?? 0)
+        self.bootTime = bootTime
         let uptime = try Uptime.parse(try proc.read("uptime")).seconds
         let memoryTotal = (try? MemInfo.parse(try proc.read("meminfo")))?["MemTotal"]
         let scanned = scanStats()

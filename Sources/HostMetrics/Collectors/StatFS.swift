@@ -20,23 +20,28 @@ public final class StatFS: Sendable {
 
     private let timeoutSeconds: Double
     private let pending = Mutex<Set<String>>([])
+    private let call: @Sendable (String) -> Outcome
 
-    public init(timeoutSeconds: Double = 2) {
+    /// `call` is statvfs itself; tests pass one that hangs like a dead NFS server.
+    public init(timeoutSeconds: Double = 2, call: @escaping @Sendable (String) -> Outcome = StatFS.statvfsCall) {
         self.timeoutSeconds = timeoutSeconds
+        self.call = call
     }
 
     public func usage(of path: String) -> Outcome {
         let alreadyStuck = pending.withLock { !$0.insert(path).inserted }
         guard !alreadyStuck else { return .stuck }
-        let call = PendingCall()
-        DispatchQueue.global().async { [self] in
-            let outcome = Self.call(path)
-            call.outcome.withLock { $0 = outcome }
+        let attempt = PendingCall()
+        // A queue of its own, not the global one: global queues are as wide as the machine has cores,
+        // so on a two-core host two hung mounts would leave no thread for any later call.
+        DispatchQueue(label: "statvfs").async { [self] in
+            let outcome = call(path)
+            attempt.outcome.withLock { $0 = outcome }
             pending.withLock { _ = $0.remove(path) }
-            call.done.signal()
+            attempt.done.signal()
         }
-        guard call.done.wait(timeout: .now() + timeoutSeconds) == .success else { return .stuck }
-        return call.outcome.withLock { $0 } ?? .stuck
+        guard attempt.done.wait(timeout: .now() + timeoutSeconds) == .success else { return .stuck }
+        return attempt.outcome.withLock { $0 } ?? .stuck
     }
 
     /// Shared by the caller and the thread doing the call, which may outlive the caller's wait.
@@ -45,7 +50,7 @@ public final class StatFS: Sendable {
         let done = DispatchSemaphore(value: 0)
     }
 
-    private static func call(_ path: String) -> Outcome {
+    @Sendable public static func statvfsCall(_ path: String) -> Outcome {
         var info = statvfs()
         guard statvfs(path, &info) == 0 else { return .failed(errno: errno) }
         let unit = UInt64(info.f_frsize)
