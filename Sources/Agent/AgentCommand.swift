@@ -81,7 +81,10 @@ struct AgentCommand: AsyncParsableCommand {
         let server: HTTPServer
         do {
             server = try HTTPServer(
-                endpoint: Endpoint(store: store, agent: agent), host: settings.listen.host, port: settings.listen.port,
+                endpoint: Endpoint(
+                    store: store, agent: agent,
+                    auth: BearerAuth(token: settings.authToken, exemptHealth: settings.authExemptHealth)),
+                host: settings.listen.host, port: settings.listen.port,
                 limits: .init(
                     maxConnections: settings.maxConnections, maxHeaderBytes: settings.maxHeaderBytes,
                     maxHeaders: settings.maxHeaders, idleTimeoutSeconds: settings.idleTimeout,
@@ -108,9 +111,10 @@ struct AgentCommand: AsyncParsableCommand {
     }
 
     private func logStartup(_ settings: Settings, logger: Logger) {
-        if !settings.listen.isLoopback {
+        if !settings.listen.isLoopback && settings.authToken == nil {
             logger.warning(
-                "listening on \(settings.listen), not loopback: anyone who can reach it can read host metrics and process lists")
+                "listening on \(settings.listen), not loopback, without HTTP_AUTH_TOKEN: anyone who can reach it can read host metrics and process lists"
+            )
         }
         if settings.serverURL.isEmpty {
             logger.info("no SERVER_URL: pull-only mode")

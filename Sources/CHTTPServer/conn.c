@@ -157,11 +157,10 @@ static void dispatch(chs_server *server, chs_conn *conn, const chs_http1_request
     const chs_header *connection = find_header(request, "Connection");
     int keep_alive = request->minor_version == 1 ? !(connection && value_has_token(connection, "close"))
                                                  : (connection && value_has_token(connection, "keep-alive"));
-    const chs_header *accept = find_header(request, "Accept");
     chs_request public_request = {
         .method = request->method, .method_len = request->method_len,
         .target = request->target, .target_len = request->target_len,
-        .accept = accept ? accept->value : NULL, .accept_len = accept ? accept->value_len : 0,
+        .headers = request->headers, .num_headers = request->num_headers,
     };
     chs_responder responder = {
         .server = server, .conn = conn, .keep_alive = keep_alive,

@@ -70,7 +70,7 @@ import Testing
 
 @Suite struct RoutingTests {
     func route(_ method: String, _ target: String, accept: String? = nil) -> Result<Route, RouteError> {
-        Router.route(Request(method: method, target: target, accept: accept))
+        Router.route(Request(method: method, target: target, headers: accept.map { [("Accept", $0)] } ?? []))
     }
 
     @Test func knownRoutes() throws {
@@ -119,5 +119,41 @@ import Testing
         #expect(HealthJSON.status(snapshot, agent: agent, now: 116) == "degraded")
         snapshot.collectors.append(CollectorStatus(name: "netdev", success: false, durationSeconds: 0, error: "x"))
         #expect(HealthJSON.status(snapshot, agent: agent, now: 101) == "degraded")
+    }
+}
+
+@Suite struct BearerAuthTests {
+    let auth = BearerAuth(token: "s3cret-token", exemptHealth: true)
+
+    func request(_ target: String, _ authorization: String?) -> Request {
+        Request(method: "GET", target: target, headers: authorization.map { [("Authorization", $0)] } ?? [])
+    }
+
+    @Test func noTokenConfiguredLetsEveryoneIn() {
+        #expect(BearerAuth(token: "", exemptHealth: false).deny(request("/metrics", nil)) == nil)
+    }
+
+    @Test func missingOrWrongTokenIs401WithAChallenge() throws {
+        let missing = try #require(auth.deny(request("/metrics", nil)))
+        #expect(missing.status == 401)
+        #expect(missing.headers.contains { $0.name == "WWW-Authenticate" && $0.value == "Bearer realm=\"shelter-agent\"" })
+        let wrong = try #require(auth.deny(request("/metrics", "Bearer s3cret-tokex")))
+        #expect(wrong.headers.contains { $0.value.contains("error=\"invalid_token\"") })
+        #expect(auth.deny(request("/metrics", "Basic s3cret-token")) != nil)
+        #expect(auth.deny(request("/metrics", "Bearer s3cret-token-and-more")) != nil)
+    }
+
+    @Test func rightTokenAndExemptHealthPass() {
+        #expect(auth.deny(request("/metrics", "Bearer s3cret-token")) == nil)
+        #expect(auth.deny(request("/metrics", "bearer  s3cret-token ")) == nil)
+        #expect(auth.deny(request("/api/v1/health?pretty", nil)) == nil)
+        #expect(BearerAuth(token: "t", exemptHealth: false).deny(request("/api/v1/health", nil)) != nil)
+    }
+
+    @Test func comparisonIsExact() {
+        #expect(BearerAuth.constantTimeEqual(Array("abc".utf8), Array("abc".utf8)))
+        #expect(!BearerAuth.constantTimeEqual(Array("abc".utf8), Array("abd".utf8)))
+        #expect(!BearerAuth.constantTimeEqual(Array("abc".utf8), Array("ab".utf8)))
+        #expect(!BearerAuth.constantTimeEqual([], Array("a".utf8)))
     }
 }

@@ -93,3 +93,16 @@ import Testing
         #expect(try curl(agent.baseURL + "/api/v1/health", ["-g"]).status == 200)
     }
 }
+
+@Suite struct AuthTests {
+    @Test func tokenGuardsEveryRouteButExemptHealth() throws {
+        let agent = try RunningAgent(
+            environment: fixtureEnvironment.merging(["HTTP_AUTH_TOKEN": "t0ken", "HTTP_AUTH_EXEMPT_HEALTH": "true"]) { $1 })
+        defer { _ = agent.stop() }
+        let denied = try agent.get("/metrics")
+        #expect(denied.status == 401 && denied.headers["www-authenticate"] == "Bearer realm=\"shelter-agent\"")
+        #expect(try agent.get("/metrics", ["-H", "Authorization: Bearer t0ken"]).status == 200)
+        #expect(try agent.get("/api/v1/health").status == 200)
+        #expect(try agent.get("/api/v1/processes", ["-H", "Authorization: Bearer nope"]).status == 401)
+    }
+}

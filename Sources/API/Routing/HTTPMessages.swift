@@ -1,15 +1,24 @@
-/// A request as the C server parsed it: only what routing needs.
+/// A request as the C server parsed it.
 public struct Request: Sendable {
     public var method: String
     /// The request target: path and optional query, as sent.
     public var target: String
-    public var accept: String?
+    /// Header fields with lowercased names, in the order sent.
+    public var headers: [(name: String, value: String)]
 
-    public init(method: String, target: String, accept: String? = nil) {
+    public init(method: String, target: String, headers: [(name: String, value: String)] = []) {
         self.method = method
         self.target = target
-        self.accept = accept
+        self.headers = headers.map { ($0.name.lowercased(), $0.value) }
     }
+
+    /// The first field of that name, or all of them joined by ", " as RFC 9110 §5.3 allows for lists.
+    public func header(_ name: String) -> String? {
+        let values = headers.filter { $0.name == name }.map(\.value)
+        return values.isEmpty ? nil : values.joined(separator: ", ")
+    }
+
+    public var accept: String? { header("accept") }
 }
 
 /// A complete response; the C server adds Content-Length, Date and connection headers.

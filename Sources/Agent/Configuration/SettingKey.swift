@@ -40,10 +40,15 @@ struct SettingKey: Sendable, Hashable {
     static let maxHeaderBytes = SettingKey(
         name: "HTTP_MAX_HEADER_BYTES", defaultValue: "8192", help: "Request line and headers, in bytes, at most")
     static let maxHeaders = SettingKey(name: "HTTP_MAX_HEADERS", defaultValue: "64", help: "Header fields at most")
+    static let authToken = SettingKey(
+        name: "HTTP_AUTH_TOKEN", defaultValue: "", help: "Bearer token the endpoint requires; empty = none")
+    static let authExemptHealth = SettingKey(
+        name: "HTTP_AUTH_EXEMPT_HEALTH", defaultValue: "false", help: "Serve /api/v1/health without the token")
 
     static let all: [SettingKey] = [
         serverURL, apiToken, hostname, collectionInterval, sendInterval, serviceInterval, heartbeatInterval,
         listenAddress, procRoot, sysRoot, rootfs, logFile, logLevel, logMaxBytes, logBackups, historyDuration,
         processTopN, scrubCommandLines, maxConnections, idleTimeout, requestTimeout, maxHeaderBytes, maxHeaders,
+        authToken, authExemptHealth,
     ]
 }

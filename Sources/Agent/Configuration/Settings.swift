@@ -23,6 +23,8 @@ struct Settings: Sendable {
     var requestTimeout: Double
     var maxHeaderBytes: Int
     var maxHeaders: Int
+    var authToken: String?
+    var authExemptHealth: Bool
 
     /// Snapshots the history ring holds: HISTORY_DURATION worth at the collection interval.
     var historyCapacity: Int { max(1, Int((historyDuration / collectionInterval).rounded(.up))) }

@@ -54,6 +54,10 @@ struct SettingsLoader {
         guard let scrub = Self.boolean(text(.scrubCommandLines)) else {
             throw fail(.scrubCommandLines, "expected true or false")
         }
+        guard let exemptHealth = Self.boolean(text(.authExemptHealth)) else {
+            throw fail(.authExemptHealth, "expected true or false")
+        }
+        let authToken = text(.authToken)
         let hostname = text(.hostname)
         let logFile = text(.logFile)
         return Settings(
@@ -67,7 +71,8 @@ struct SettingsLoader {
             historyDuration: try seconds(.historyDuration, minimum: 0), processTopN: try integer(.processTopN, 1...1000),
             scrubCommandLines: scrub, maxConnections: try integer(.maxConnections, 1...65536),
             idleTimeout: try seconds(.idleTimeout, minimum: 1), requestTimeout: try seconds(.requestTimeout, minimum: 1),
-            maxHeaderBytes: try integer(.maxHeaderBytes, 1024...1_048_576), maxHeaders: try integer(.maxHeaders, 8...1024))
+            maxHeaderBytes: try integer(.maxHeaderBytes, 1024...1_048_576), maxHeaders: try integer(.maxHeaders, 8...1024),
+            authToken: authToken.isEmpty ? nil : authToken, authExemptHealth: exemptHealth)
     }
 
     static func normalizedLevel(_ text: String) -> String {

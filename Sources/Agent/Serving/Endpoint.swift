@@ -7,14 +7,17 @@ import Synchronization
 final class Endpoint: Sendable {
     private let store: SnapshotStore
     let agent: AgentInfo
+    private let auth: BearerAuth
     private let metricsCache = Mutex<(sequence: UInt64, body: [UInt8])?>(nil)
 
-    init(store: SnapshotStore, agent: AgentInfo) {
+    init(store: SnapshotStore, agent: AgentInfo, auth: BearerAuth) {
         self.store = store
         self.agent = agent
+        self.auth = auth
     }
 
     func respond(to request: Request) -> Response {
+        if let denied = auth.deny(request) { return denied }
         switch Router.route(request) {
         case .failure(let error):
             return error.response

@@ -72,14 +72,20 @@ private func handleRequest(
         guard let pointer else { return nil }
         return String(decoding: UnsafeRawBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
+    var headers: [(name: String, value: String)] = []
+    headers.reserveCapacity(parsed.num_headers)
+    for index in 0..<parsed.num_headers {
+        let field = parsed.headers[index]
+        headers.append((text(field.name, field.name_len) ?? "", text(field.value, field.value_len) ?? ""))
+    }
     let response = endpoint.respond(
         to: Request(
-            method: text(parsed.method, parsed.method_len) ?? "",
-            target: text(parsed.target, parsed.target_len) ?? "",
-            accept: text(parsed.accept, parsed.accept_len)))
-    let headers = response.headers.map { "\($0.name): \($0.value)\r\n" }.joined()
+            method: text(parsed.method, parsed.method_len) ?? "", target: text(parsed.target, parsed.target_len) ?? "",
+            headers: headers))
+    let responseHeaders = response.headers.map { "\($0.name): \($0.value)\r\n" }.joined()
     response.body.withUnsafeBufferPointer { body in
-        chs_respond(responder, Int32(response.status), response.contentType, headers.isEmpty ? nil : headers,
+        chs_respond(responder, Int32(response.status), response.contentType,
+                    responseHeaders.isEmpty ? nil : responseHeaders,
                     body.baseAddress, body.count)
     }
 }

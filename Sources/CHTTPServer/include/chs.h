@@ -27,14 +27,22 @@ typedef struct {
 
 void chs_config_default(chs_config *config);
 
-/* One parsed request; pointers are valid only during the handler call. */
+typedef struct {
+    const char *name;
+    size_t name_len;
+    const char *value;
+    size_t value_len;
+} chs_header;
+
+/* One parsed request; pointers are valid only during the handler call. Header names are as the client
+ * sent them (HTTP/1.1) or lowercase (HTTP/2): compare them case-insensitively. */
 typedef struct {
     const char *method;
     size_t method_len;
     const char *target;
     size_t target_len;
-    const char *accept; /* NULL when absent */
-    size_t accept_len;
+    const chs_header *headers;
+    size_t num_headers;
 } chs_request;
 
 /* Passed to the handler; the handler answers exactly once with chs_respond(). */
@@ -69,13 +77,6 @@ void chs_server_stats(const chs_server *server, chs_stats *out);
 
 /* --- The HTTP/1.1 request parser, exposed for tests and fuzzing. Stateless: call it again with the
  * whole buffer when more bytes arrive. Never allocates. --- */
-typedef struct {
-    const char *name;
-    size_t name_len;
-    const char *value;
-    size_t value_len;
-} chs_header;
-
 typedef struct {
     const char *method;
     size_t method_len;
