@@ -60,6 +60,23 @@ import Testing
         #expect(String(decoding: set.renderText(), as: UTF8.self) == expected)
     }
 
+    @Test func openMetricsNamesCounterFamiliesWithoutTotalAndEndsWithEOF() {
+        var set = MetricSet()
+        set.add(MetricDescriptor("x_seconds_total", .counter, "X."), [], 1.5)
+        set.add(MetricDescriptor("y", .gauge, "Y."), [], 2)
+        let expected = """
+            # HELP x_seconds X.
+            # TYPE x_seconds counter
+            x_seconds_total 1.5
+            # HELP y Y.
+            # TYPE y gauge
+            y 2
+            # EOF
+
+            """
+        #expect(String(decoding: set.renderOpenMetrics(), as: UTF8.self) == expected)
+    }
+
     @Test func meminfoFieldsGetNodeExporterNames() {
         #expect(MemoryMetrics.descriptor(for: MemInfoField(name: "Active(file)", value: 1, isBytes: true)).name
             == "node_memory_Active_file_bytes")
@@ -74,7 +91,17 @@ import Testing
     }
 
     @Test func knownRoutes() throws {
-        #expect(try route("GET", "/metrics").get() == .metrics)
+        #expect(try route("GET", "/metrics").get() == .metrics(format: .prometheusText, collectors: nil))
+        let prometheusAccept =
+            "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+            + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+        #expect(try route("GET", "/metrics", accept: prometheusAccept).get() == .metrics(format: .openMetrics, collectors: nil))
+        #expect(try route("GET", "/metrics?collect[]=cpu&collect%5B%5D=memory").get()
+            == .metrics(format: .prometheusText, collectors: ["cpu", "memory"]))
+        #expect(try route("GET", "/metrics?exclude[]=processes").get()
+            == .metrics(format: .prometheusText, collectors: ["cpu", "memory", "filesystem", "diskstats", "netdev"]))
+        guard case .failure(let unknown) = route("GET", "/metrics?collect[]=gpu") else { Issue.record("routed"); return }
+        #expect(unknown.response.status == 400)
         #expect(try route("HEAD", "/api/v1/metrics?pretty").get() == .snapshot(pretty: true))
         #expect(try route("GET", "/api/v1/processes?limit=5&sort=io").get() == .processes(sort: .io, limit: 5, pretty: false))
         #expect(try route("GET", "/api/v1/processes").get() == .processes(sort: .cpu, limit: nil, pretty: false))

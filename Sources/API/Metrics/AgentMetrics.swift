@@ -32,25 +32,50 @@ public struct AgentInfo: Sendable {
     }
 }
 
-/// `/metrics`: one snapshot in the Prometheus text format.
+/// `/metrics`: one snapshot in the Prometheus text format or OpenMetrics, optionally limited to some
+/// collectors (node_exporter's `collect[]` / `exclude[]`).
 public enum MetricsPage {
-    public static func render(_ snapshot: Snapshot?, agent: AgentInfo) -> [UInt8] {
+    /// The collector names a filter may use; `nil` in `render` means all of them.
+    public static let collectorNames: Set<String> = ["cpu", "memory", "filesystem", "diskstats", "netdev", "processes"]
+
+    public static func render(
+        _ snapshot: Snapshot?, agent: AgentInfo, format: MetricsFormat = .prometheusText, collectors: Set<String>? = nil
+    ) -> [UInt8] {
+        func wanted(_ name: String) -> Bool { collectors?.contains(name) ?? true }
         var set = MetricSet()
         set.add(AgentMetrics.buildInfo, [agent.version], 1)
         set.add(AgentMetrics.startTime, [], agent.startTime)
         if let snapshot {
             set.add(AgentMetrics.lastCollection, [], snapshot.timestamp)
-            for status in snapshot.collectors {
+            for status in snapshot.collectors where wanted(status.name) {
                 set.add(AgentMetrics.collectorSuccess, [status.name], status.success ? 1 : 0)
                 set.add(AgentMetrics.collectorDuration, [status.name], status.durationSeconds)
             }
-            if let cpu = snapshot.cpu { CPUMetrics.add(cpu, to: &set) }
-            if let memory = snapshot.memory { MemoryMetrics.add(memory, to: &set) }
-            if let filesystems = snapshot.filesystems { DiskMetrics.add(filesystems, to: &set) }
-            if let io = snapshot.diskIO { DiskMetrics.add(io, to: &set) }
-            if let network = snapshot.network { NetworkMetrics.add(network, to: &set) }
-            if let processes = snapshot.processes { ProcessMetrics.add(processes, to: &set) }
+            if let cpu = snapshot.cpu, wanted("cpu") { CPUMetrics.add(cpu, to: &set) }
+            if let memory = snapshot.memory, wanted("memory") { MemoryMetrics.add(memory, to: &set) }
+            if let filesystems = snapshot.filesystems, wanted("filesystem") { DiskMetrics.add(filesystems, to: &set) }
+            if let io = snapshot.diskIO, wanted("diskstats") { DiskMetrics.add(io, to: &set) }
+            if let network = snapshot.network, wanted("netdev") { NetworkMetrics.add(network, to: &set) }
+            if let processes = snapshot.processes, wanted("processes") { ProcessMetrics.add(processes, to: &set) }
         }
-        return set.renderText()
+        return format == .openMetrics ? set.renderOpenMetrics() : set.renderText()
+    }
+}
+
+/// The two exposition formats `/metrics` speaks, chosen by `Accept`.
+public enum MetricsFormat: String, Sendable, Hashable {
+    case prometheusText, openMetrics
+
+    public var contentType: String {
+        switch self {
+        case .prometheusText: return "text/plain; version=0.0.4; charset=utf-8"
+        case .openMetrics: return "application/openmetrics-text; version=1.0.0; charset=utf-8"
+        }
+    }
+
+    /// OpenMetrics when the client asks for it over the text format (Prometheus does); text otherwise.
+    public static func negotiate(_ accept: String?) -> MetricsFormat {
+        AcceptHeader.preferred(["application/openmetrics-text", "text/plain"], in: accept) == "application/openmetrics-text"
+            ? .openMetrics : .prometheusText
     }
 }

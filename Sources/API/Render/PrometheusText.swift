@@ -50,13 +50,25 @@ public struct MetricSet {
 
     public var sortedFamilies: [MetricFamily] { families.sorted { $0.descriptor.name < $1.descriptor.name } }
 
-    public func renderText() -> [UInt8] {
+    /// The Prometheus text format 0.0.4.
+    public func renderText() -> [UInt8] { render(openMetrics: false) }
+
+    /// OpenMetrics 1.0: a counter family is named without `_total` (its samples keep it), and the
+    /// exposition ends with `# EOF`.
+    public func renderOpenMetrics() -> [UInt8] { render(openMetrics: true) }
+
+    private func render(openMetrics: Bool) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(families.count * 160)
         for family in sortedFamilies {
             let name = family.descriptor.name
-            out.append(contentsOf: "# HELP \(name) \(Self.escapeHelp(family.descriptor.help))\n".utf8)
-            out.append(contentsOf: "# TYPE \(name) \(family.descriptor.type.rawValue)\n".utf8)
+            var familyName = name
+            if openMetrics && family.descriptor.type == .counter {
+                precondition(name.hasSuffix("_total"), "counter \(name) must end in _total")
+                familyName = String(name.dropLast(6))
+            }
+            out.append(contentsOf: "# HELP \(familyName) \(Self.escapeHelp(family.descriptor.help))\n".utf8)
+            out.append(contentsOf: "# TYPE \(familyName) \(family.descriptor.type.rawValue)\n".utf8)
             for sample in family.samples {
                 out.append(contentsOf: name.utf8)
                 Self.writeLabels(family.descriptor.labels, sample.labelValues, into: &out)
@@ -65,6 +77,7 @@ public struct MetricSet {
                 out.append(UInt8(ascii: "\n"))
             }
         }
+        if openMetrics { out.append(contentsOf: "# EOF\n".utf8) }
         return out
     }
 

@@ -1,15 +1,17 @@
 /// Turns a route into a response for a given snapshot. Pure: the caller supplies the snapshot, the
 /// agent's facts and the time, and may supply an already-rendered `/metrics` body.
 public enum Responder {
-    public static let metricsContentType = "text/plain; version=0.0.4; charset=utf-8"
-
+    /// `metricsBody` renders (or recalls) the `/metrics` body for a format and filter.
     public static func respond(
         to route: Route, snapshot: Snapshot?, agent: AgentInfo, now: Double,
-        metricsBody: () -> [UInt8]
+        metricsBody: (MetricsFormat, Set<String>?) -> [UInt8]
     ) -> Response {
         switch route {
-        case .metrics:
-            return Response(status: 200, contentType: metricsContentType, body: metricsBody())
+        case .metrics(let format, let collectors):
+            // Vary: caches between us and the client must key on what we negotiated.
+            return Response(
+                status: 200, contentType: format.contentType, headers: [("Vary", "Accept, Accept-Encoding")],
+                body: metricsBody(format, collectors))
         case .snapshot(let pretty):
             guard let snapshot else { return notYet() }
             return json(SnapshotJSON.render(snapshot, pretty: pretty))

@@ -1,6 +1,7 @@
 /// What a request asks for, once its method, path and query have been checked.
 public enum Route: Sendable, Equatable {
-    case metrics
+    /// `collectors` is nil for all of them.
+    case metrics(format: MetricsFormat, collectors: Set<String>?)
     case snapshot(pretty: Bool)
     case processes(sort: ProcessSort, limit: Int?, pretty: Bool)
     case health(pretty: Bool)
@@ -31,12 +32,28 @@ public enum Router {
         let parameters = QueryString.parse(query)
         let pretty = parameters.contains { $0.name == "pretty" && $0.value != "false" && $0.value != "0" }
         switch path {
-        case "/metrics": return .success(.metrics)
+        case "/metrics": return metricsRoute(parameters, accept: request.accept)
         case "/api/v1/metrics": return .success(.snapshot(pretty: pretty))
         case "/api/v1/health": return .success(.health(pretty: pretty))
         case "/api/v1/processes": return processesRoute(parameters, pretty: pretty)
         default: return .success(.index(indexFormat(request.accept)))
         }
+    }
+
+    /// node_exporter's filters: `collect[]=cpu&collect[]=memory` keeps those, `exclude[]=processes` drops
+    /// those; an unknown name is a 400 rather than an empty answer that looks like a broken host.
+    static func metricsRoute(_ parameters: [(name: String, value: String)], accept: String?) -> Result<Route, RouteError> {
+        var collect: Set<String> = [], exclude: Set<String> = []
+        for parameter in parameters where parameter.name == "collect[]" || parameter.name == "exclude[]" {
+            guard MetricsPage.collectorNames.contains(parameter.value) else {
+                let known = MetricsPage.collectorNames.sorted().joined(separator: ", ")
+                return .failure(RouteError(Response.error(400, "unknown collector \"\(parameter.value)\"; known: \(known)")))
+            }
+            if parameter.name == "collect[]" { collect.insert(parameter.value) } else { exclude.insert(parameter.value) }
+        }
+        let chosen: Set<String>? =
+            collect.isEmpty && exclude.isEmpty ? nil : (collect.isEmpty ? MetricsPage.collectorNames : collect).subtracting(exclude)
+        return .success(.metrics(format: MetricsFormat.negotiate(accept), collectors: chosen))
     }
 
     static func processesRoute(_ parameters: [(name: String, value: String)], pretty: Bool) -> Result<Route, RouteError> {

@@ -1,14 +1,23 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import API
+import CHTTPServer
 import HostMetrics
 import Synchronization
 
-/// Answers endpoint requests from the latest snapshot. `/metrics` is rendered once per snapshot and
-/// cached, so a thousand scrapes of one snapshot cost one rendering.
+/// Answers endpoint requests from the latest snapshot. Each `/metrics` variant (format × gzip) is rendered
+/// once per snapshot and cached, so a thousand scrapes of one snapshot cost one rendering.
 final class Endpoint: Sendable {
+    private struct Variant: Hashable {
+        var format: MetricsFormat
+        var gzip: Bool
+    }
+
     private let store: SnapshotStore
     let agent: AgentInfo
     private let auth: BearerAuth
-    private let metricsCache = Mutex<(sequence: UInt64, body: [UInt8])?>(nil)
+    private let metricsCache = Mutex<(sequence: UInt64, bodies: [Variant: [UInt8]])>((0, [:]))
 
     init(store: SnapshotStore, agent: AgentInfo, auth: BearerAuth) {
         self.store = store
@@ -23,17 +32,46 @@ final class Endpoint: Sendable {
             return error.response
         case .success(let route):
             let snapshot = store.latest
-            return Responder.respond(
+            guard case .metrics = route else {
+                return Responder.respond(
+                    to: route, snapshot: snapshot, agent: agent, now: HostClock.wall(), metricsBody: { _, _ in [] })
+            }
+            let gzip = AcceptHeader.preferred(["gzip"], in: request.header("accept-encoding")) == "gzip"
+            var response = Responder.respond(
                 to: route, snapshot: snapshot, agent: agent, now: HostClock.wall(),
-                metricsBody: { metricsBody(for: snapshot) })
+                metricsBody: { format, collectors in
+                    metricsBody(snapshot, Variant(format: format, gzip: gzip), collectors: collectors)
+                })
+            if gzip { response.headers.append(("Content-Encoding", "gzip")) }
+            return response
         }
     }
 
-    private func metricsBody(for snapshot: Snapshot?) -> [UInt8] {
-        guard let snapshot else { return MetricsPage.render(nil, agent: agent) }
-        if let cached = metricsCache.withLock({ $0 }), cached.sequence == snapshot.sequence { return cached.body }
-        let body = MetricsPage.render(snapshot, agent: agent)
-        metricsCache.withLock { $0 = (snapshot.sequence, body) }
+    private func metricsBody(_ snapshot: Snapshot?, _ variant: Variant, collectors: Set<String>?) -> [UInt8] {
+        func render() -> [UInt8] {
+            let text = MetricsPage.render(snapshot, agent: agent, format: variant.format, collectors: collectors)
+            return variant.gzip ? Self.gzip(text) : text
+        }
+        // Filtered scrapes are rare and vary endlessly: only the full page is cached.
+        guard let snapshot, collectors == nil else { return render() }
+        let cached = metricsCache.withLock { cache in
+            cache.sequence == snapshot.sequence ? cache.bodies[variant] : nil
+        }
+        if let cached { return cached }
+        let body = render()
+        metricsCache.withLock { cache in
+            if cache.sequence != snapshot.sequence { cache = (snapshot.sequence, [:]) }
+            cache.bodies[variant] = body
+        }
         return body
+    }
+
+    static func gzip(_ bytes: [UInt8]) -> [UInt8] {
+        var output: UnsafeMutablePointer<UInt8>?
+        var count = 0
+        let status = bytes.withUnsafeBufferPointer { chs_gzip($0.baseAddress, $0.count, &output, &count) }
+        guard status == 0, let output else { fatalError("out of memory compressing a response") }
+        defer { free(output) }
+        return Array(UnsafeBufferPointer(start: output, count: count))
     }
 }

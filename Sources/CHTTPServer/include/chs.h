@@ -75,6 +75,9 @@ typedef struct {
 } chs_stats;
 void chs_server_stats(const chs_server *server, chs_stats *out);
 
+/* gzip-compresses a body; *output is malloc'd (free it). 0, or -1 when out of memory. */
+int chs_gzip(const uint8_t *input, size_t input_len, uint8_t **output, size_t *output_len);
+
 /* --- The HTTP/1.1 request parser, exposed for tests and fuzzing. Stateless: call it again with the
  * whole buffer when more bytes arrive. Never allocates. --- */
 typedef struct {
