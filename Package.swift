@@ -14,7 +14,7 @@ let package = Package(
     ],
     targets: [
         // The socket server: HTTP/1.1 parsing and the epoll loop, in C so the hot path allocates nothing.
-        .target(name: "CHTTPServer", linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "CHTTPServer", linkerSettings: [.linkedLibrary("z"), .linkedLibrary("nghttp2")]),
         // What the endpoint serves and what is pushed: models, routing, rendering. No I/O.
         .target(name: "API"),
         // Reading /proc and /sys: file access, pure parsers named after kernel files, collectors.

@@ -35,6 +35,7 @@ chs_conn *chs_conn_open(chs_server *server, int fd) {
         return NULL;
     }
     conn->fd = fd;
+    conn->server = server;
     conn->last_activity_ms = chs_now_ms();
     struct epoll_event event = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = conn};
     if (epoll_ctl(server->epoll_fd, EPOLL_CTL_ADD, fd, &event) != 0) {
@@ -53,6 +54,7 @@ void chs_conn_close(chs_server *server, chs_conn *conn) {
     epoll_ctl(server->epoll_fd, EPOLL_CTL_DEL, conn->fd, NULL);
     close(conn->fd);
     conn->fd = -1;
+    chs_h2_free(conn);
     if (conn->prev) conn->prev->next = conn->next;
     else server->conns = conn->next;
     if (conn->next) conn->next->prev = conn->prev;
@@ -162,6 +164,19 @@ static void dispatch(chs_server *server, chs_conn *conn, const chs_http1_request
         .target = request->target, .target_len = request->target_len,
         .headers = request->headers, .num_headers = request->num_headers,
     };
+    const chs_header *upgrade = find_header(request, "Upgrade"), *settings = find_header(request, "HTTP2-Settings");
+    /* RFC 7540 §3.2: "Upgrade: h2c" with HTTP2-Settings switches to HTTP/2 and answers this request as
+     * stream 1. Without both (or if the settings do not decode) it is served as HTTP/1.1, as §3.2 allows. */
+    if (request->minor_version == 1 && upgrade && value_has_token(upgrade, "h2c") && settings &&
+        count_headers(request, "HTTP2-Settings") == 1 && connection && value_has_token(connection, "HTTP2-Settings")) {
+        int is_head = request->method_len == 4 && memcmp(request->method, "HEAD", 4) == 0;
+        if (chs_h2_upgrade(server, conn, &public_request, settings->value, settings->value_len, is_head) == 0) {
+            static const char switching[] = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
+            chs_conn_append(conn, (const uint8_t *)switching, sizeof switching - 1);
+            return;
+        }
+        chs_h2_free(conn);
+    }
     chs_responder responder = {
         .server = server, .conn = conn, .keep_alive = keep_alive,
         .is_head = request->method_len == 4 && memcmp(request->method, "HEAD", 4) == 0,
@@ -172,11 +187,30 @@ static void dispatch(chs_server *server, chs_conn *conn, const chs_http1_request
         chs_respond(&responder, 500, "application/json", NULL, (const uint8_t *)"{\"error\":\"no response\"}", 23);
 }
 
+static const char preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/* Hands what is left in the read buffer to nghttp2 once the connection has switched to HTTP/2. */
+static void enter_h2(chs_server *server, chs_conn *conn) {
+    if (conn->rlen && chs_h2_recv(server, conn, (const uint8_t *)conn->rbuf, conn->rlen) != 0) conn->close_after_write = 1;
+    conn->rlen = 0;
+    conn->request_started_ms = 0;
+}
+
 /* Answers every complete request in the buffer, in order, until output backs up. */
 static void process(chs_server *server, chs_conn *conn) {
     const chs_config *config = &server->config;
     chs_header headers[config->max_headers ? config->max_headers : 1];
-    while (conn->rlen > 0 && !conn->close_after_write && conn->wlen - conn->woff < config->write_high_water) {
+    /* HTTP/2 with prior knowledge starts with the client preface instead of a request line. */
+    if (!conn->h2 && conn->rlen && memcmp(conn->rbuf, preface, conn->rlen < 24 ? conn->rlen : 24) == 0) {
+        if (conn->rlen < 24) return;
+        if (chs_h2_start(server, conn) != 0) {
+            chs_conn_fail(server, conn, 503, "cannot start HTTP/2");
+            return;
+        }
+        enter_h2(server, conn);
+        return;
+    }
+    while (!conn->h2 && conn->rlen > 0 && !conn->close_after_write && conn->wlen - conn->woff < config->write_high_water) {
         chs_http1_request request = {.headers = headers, .num_headers = config->max_headers};
         int consumed = chs_http1_parse(conn->rbuf, conn->rlen, &request);
         const char *line_end = memchr(conn->rbuf, '\n', conn->rlen);
@@ -193,14 +227,49 @@ static void process(chs_server *server, chs_conn *conn) {
             chs_conn_fail(server, conn, 400, "malformed request");
         } else {
             dispatch(server, conn, &request);
+            if (conn->close_after_write) return; /* dispatch refused it (400, 413): the input is dropped */
             memmove(conn->rbuf, conn->rbuf + consumed, conn->rlen - (size_t)consumed);
             conn->rlen -= (size_t)consumed;
             conn->request_started_ms = conn->rlen ? chs_now_ms() : 0;
+            if (conn->h2) enter_h2(server, conn); /* upgraded: the rest is the client's HTTP/2 preface */
         }
     }
 }
 
+/* Queues nghttp2's frames and writes them, again and again while the socket takes everything (the pump
+ * stops at the write threshold, and nothing else would wake it); closes the connection when the session
+ * is over. -1 if closed. */
+static int pump_h2(chs_server *server, chs_conn *conn) {
+    for (;;) {
+        int over = chs_h2_pump(server, conn);
+        if (over && conn->woff == conn->wlen) conn->close_after_write = 1;
+        if (flush(server, conn) != 0) return -1;
+        if (over || conn->linger_until_ms || conn->watching_writes || !chs_h2_wants_write(conn)) return 0;
+    }
+}
+
+/* Reads on an HTTP/2 connection go straight to nghttp2. */
+static void readable_h2(chs_server *server, chs_conn *conn) {
+    uint8_t buffer[16384];
+    for (;;) {
+        if (conn->wlen - conn->woff >= server->config.write_high_water) return;
+        ssize_t n = recv(conn->fd, buffer, sizeof buffer, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+        if (n <= 0 || chs_h2_recv(server, conn, buffer, (size_t)n) != 0) {
+            chs_conn_close(server, conn);
+            return;
+        }
+        conn->last_activity_ms = chs_now_ms();
+        if (pump_h2(server, conn) != 0 || conn->linger_until_ms) return;
+    }
+}
+
 void chs_conn_readable(chs_server *server, chs_conn *conn) {
+    if (conn->h2 && !conn->linger_until_ms) {
+        readable_h2(server, conn);
+        return;
+    }
     for (;;) {
         if (conn->linger_until_ms) {
             char discard[4096];
@@ -226,12 +295,21 @@ void chs_conn_readable(chs_server *server, chs_conn *conn) {
         conn->last_activity_ms = chs_now_ms();
         if (!conn->request_started_ms) conn->request_started_ms = conn->last_activity_ms;
         process(server, conn);
+        if (conn->h2) {
+            pump_h2(server, conn);
+            return;
+        }
         if (flush(server, conn) != 0) return;
     }
 }
 
 void chs_conn_writable(chs_server *server, chs_conn *conn) {
     if (flush(server, conn) != 0 || conn->linger_until_ms) return;
+    if (conn->h2) {
+        if (pump_h2(server, conn) != 0 || conn->linger_until_ms) return;
+        readable_h2(server, conn);
+        return;
+    }
     /* Output drained below the mark: answer requests that were waiting in the buffer. */
     process(server, conn);
     if (flush(server, conn) != 0) return;

@@ -7,8 +7,11 @@
 #include <pthread.h>
 #include <stdint.h>
 
+typedef struct chs_h2_stream chs_h2_stream;
+
 typedef struct chs_conn {
     int fd;
+    struct chs_server *server;
     struct chs_conn *prev, *next;
     char *rbuf;          /* the request head being assembled; capacity max_header_bytes */
     size_t rlen;
@@ -19,6 +22,9 @@ typedef struct chs_conn {
     int64_t linger_until_ms;    /* after an error: draining input before close, so the peer sees our answer */
     int close_after_write;
     int watching_writes;
+    void *h2;                   /* the nghttp2 session once the connection speaks HTTP/2 */
+    chs_h2_stream *h2_streams;  /* every open stream, freed with the connection */
+    chs_h2_stream *h2_ready;    /* complete requests not yet answered, in arrival order */
 } chs_conn;
 
 struct chs_server {
@@ -33,12 +39,13 @@ struct chs_server {
     chs_conn *conns;
     chs_conn *closed; /* closed during this batch of events; freed after it, since later events may name them */
     int open_connections;
-    uint64_t accepted, rejected, requests, bad_requests, timeouts;
+    uint64_t accepted, rejected, evicted, requests, bad_requests, timeouts;
 };
 
 struct chs_responder {
     chs_server *server;
     chs_conn *conn;
+    chs_h2_stream *stream; /* NULL for HTTP/1.1 */
     int is_head;
     int keep_alive;
     int responded;
@@ -53,7 +60,19 @@ void chs_conn_writable(chs_server *server, chs_conn *conn);
 void chs_conn_sweep(chs_server *server, int64_t now);
 /* Answers with a status and a short JSON body outside any handler, then closes: limits and errors. */
 void chs_conn_fail(chs_server *server, chs_conn *conn, int status, const char *message);
+int chs_conn_append(chs_conn *conn, const uint8_t *bytes, size_t len);
 void chs_write_response(chs_conn *conn, int status, const char *content_type, const char *extra_headers,
                         const uint8_t *body, size_t body_len, int send_body, int keep_alive);
+
+/* http2.c */
+int chs_h2_start(chs_server *server, chs_conn *conn);
+int chs_h2_upgrade(chs_server *server, chs_conn *conn, const chs_request *request, const char *settings,
+                   size_t settings_len, int is_head);
+int chs_h2_recv(chs_server *server, chs_conn *conn, const uint8_t *data, size_t len);
+int chs_h2_pump(chs_server *server, chs_conn *conn);
+void chs_h2_respond(chs_responder *responder, int status, const char *content_type, const char *extra_headers,
+                    const uint8_t *body, size_t body_len);
+void chs_h2_free(chs_conn *conn);
+int chs_h2_wants_write(const chs_conn *conn);
 
 #endif

@@ -36,6 +36,13 @@ static int reserve(chs_conn *conn, size_t extra) {
     return 0;
 }
 
+int chs_conn_append(chs_conn *conn, const uint8_t *bytes, size_t len) {
+    if (reserve(conn, len) != 0) return -1;
+    memcpy(conn->wbuf + conn->wlen, bytes, len);
+    conn->wlen += len;
+    return 0;
+}
+
 /* The Date header (RFC 9110 §6.6.1), formatted once per second. Only the loop thread calls this. */
 static const char *http_date(void) {
     static char cached[40];
@@ -83,6 +90,10 @@ void chs_respond(chs_responder *responder, int status, const char *content_type,
                  const uint8_t *body, size_t body_len) {
     if (responder->responded) return;
     responder->responded = 1;
+    if (responder->stream) {
+        chs_h2_respond(responder, status, content_type, extra_headers, body, body_len);
+        return;
+    }
     chs_write_response(responder->conn, status, content_type, extra_headers, body, body_len,
                        !responder->is_head, responder->keep_alive);
 }

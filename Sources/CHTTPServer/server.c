@@ -29,6 +29,7 @@ void chs_config_default(chs_config *config) {
     config->idle_timeout_ms = 60000;
     config->request_timeout_ms = 10000;
     config->write_high_water = 1 << 20;
+    config->h2_max_streams = 100;
 }
 
 static int bind_listener(const chs_config *config, uint16_t *bound_port, char *err, size_t err_len) {
@@ -69,7 +70,7 @@ static int bind_listener(const chs_config *config, uint16_t *bound_port, char *e
 
 chs_server *chs_server_create(const chs_config *config, chs_handler handler, void *ctx, char *err, size_t err_len) {
     if (config->max_header_bytes < 256 || config->max_headers < 1 || config->max_headers > 1024 ||
-        config->max_connections < 1) {
+        config->max_connections < 1 || config->h2_max_streams < 1) {
         snprintf(err, err_len, "server limits out of range");
         return NULL;
     }
@@ -109,6 +110,18 @@ static void set_listening(chs_server *server, int on) {
     server->listening_paused = !on;
 }
 
+/* The least recently active connection with nothing under way: no request part-way in, no output queued,
+ * no open HTTP/2 stream. Closing it for a newcomer is what keeps a crowd of idle sockets from locking out
+ * every real client until their idle timeouts (nginx does the same with idle keep-alive connections). */
+static chs_conn *oldest_idle(chs_server *server) {
+    chs_conn *oldest = NULL;
+    for (chs_conn *conn = server->conns; conn; conn = conn->next) {
+        if (conn->request_started_ms || conn->wlen != conn->woff || conn->h2_streams || conn->linger_until_ms) continue;
+        if (!oldest || conn->last_activity_ms < oldest->last_activity_ms) oldest = conn;
+    }
+    return oldest;
+}
+
 static void accept_all(chs_server *server) {
     for (;;) {
         int fd = accept4(server->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -117,6 +130,11 @@ static void accept_all(chs_server *server) {
             /* Out of descriptors: level-triggered epoll would spin, so stop listening until the sweep. */
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) set_listening(server, 0);
             return;
+        }
+        chs_conn *idle = server->open_connections >= server->config.max_connections ? oldest_idle(server) : NULL;
+        if (idle) {
+            chs_conn_close(server, idle);
+            __atomic_add_fetch(&server->evicted, 1, __ATOMIC_RELAXED);
         }
         if (server->open_connections >= server->config.max_connections) {
             static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
@@ -207,5 +225,6 @@ void chs_server_stats(const chs_server *server, chs_stats *out) {
     out->requests = __atomic_load_n(&server->requests, __ATOMIC_RELAXED);
     out->bad_requests = __atomic_load_n(&server->bad_requests, __ATOMIC_RELAXED);
     out->timeouts = __atomic_load_n(&server->timeouts, __ATOMIC_RELAXED);
+    out->connections_evicted = __atomic_load_n(&server->evicted, __ATOMIC_RELAXED);
     out->open_connections = __atomic_load_n(&server->open_connections, __ATOMIC_RELAXED);
 }

@@ -68,12 +68,14 @@ import Testing
                 s.close()
                 return reply
             print(exchange(b"GARBAGE\\r\\n\\r\\n").split(b"\\r\\n")[0].decode())
+            # Found by fuzz_conn: a refused request with more bytes behind it once crashed the server.
+            print(exchange(b"GET / HTTP/1.1\\r\\nIost: x\\r\\n\\r\\nGET / HTTP/1.1\\r\\n").split(b"\\r\\n")[0].decode())
             print(exchange(b"GET / HTTP/1.1\\r\\nHost: x\\r\\n" + b"X-Big: " + b"a" * 20000 + b"\\r\\n\\r\\n").split(b"\\r\\n")[0].decode())
             pipelined = exchange(b"GET /api/v1/health HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n" * 3 + b"GET /metrics HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n")
             print(pipelined.count(b"HTTP/1.1 200 OK"))
             """
         let result = try run("python3", ["-c", script])
-        #expect(result.stdout.split(separator: "\n") == ["HTTP/1.1 400 Bad Request", "HTTP/1.1 431 Request Header Fields Too Large", "4"], "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n") == ["HTTP/1.1 400 Bad Request", "HTTP/1.1 400 Bad Request", "HTTP/1.1 431 Request Header Fields Too Large", "4"], "\(result.stderr)")
         #expect(try agent.get("/metrics").status == 200)
     }
 

@@ -101,7 +101,9 @@ final class RunningAgent {
         process.executableURL = URL(fileURLWithPath: Paths.agent)
         process.arguments = ["--listen", "127.0.0.1:0"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ["PATH": "/usr/bin:/bin", "LOG_FILE": ""].merging(environment) { _, new in new }
+        // No backtracer for the agent under test: it inherits our pipe and can hold it open for minutes.
+        process.environment = ["PATH": "/usr/bin:/bin", "LOG_FILE": "", "SWIFT_BACKTRACE": "enable=no"]
+            .merging(environment) { _, new in new }
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -124,9 +126,13 @@ final class RunningAgent {
 
     func get(_ path: String, _ extra: [String] = []) throws -> HTTPResult { try curl(baseURL + path, extra) }
 
-    /// SIGTERM, then the exit status and what it logged since start-up.
+    /// SIGTERM, then the exit status and what it logged since start-up. An agent still running after 10 s
+    /// is killed, so a shutdown bug fails the test (status 9) instead of hanging the suite.
     func stop() -> (status: Int32, log: String) {
         process.terminate()
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         try? FileManager.default.removeItem(atPath: directory)

@@ -1,5 +1,6 @@
-/* ShelterAgent's HTTP server: an epoll loop on one thread serving HTTP/1.1 (keep-alive, pipelining)
- * that hands every complete request to one handler. The C side knows nothing of Swift. */
+/* ShelterAgent's HTTP server: an epoll loop on one thread serving HTTP/1.1 (keep-alive, pipelining) and
+ * HTTP/2 cleartext (prior knowledge or Upgrade: h2c) on the same port, handing every complete request to
+ * one handler. The C side knows nothing of Swift. */
 #ifndef CHS_H
 #define CHS_H
 
@@ -16,13 +17,14 @@ typedef struct chs_server chs_server;
 typedef struct {
     const char *host;            /* numeric IPv4/IPv6 or a name; "::" is dual-stack */
     uint16_t port;               /* 0 picks a free port: see chs_server_port() */
-    int max_connections;         /* past it a new connection gets 503 and is closed */
+    int max_connections;         /* at it, the oldest idle connection makes room; if none is idle, 503 */
     size_t max_header_bytes;     /* request line + headers; past it 431 */
     size_t max_request_line;     /* past it 414 */
     size_t max_headers;          /* header count; past it 431 */
     int idle_timeout_ms;         /* keep-alive connection with no request under way */
     int request_timeout_ms;      /* a request must arrive whole within this (slowloris) */
     size_t write_high_water;     /* stop reading a connection while this much output is queued */
+    int h2_max_streams;          /* HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS */
 } chs_config;
 
 void chs_config_default(chs_config *config);
@@ -68,6 +70,7 @@ void chs_server_destroy(chs_server *server);
 typedef struct {
     uint64_t connections_accepted;
     uint64_t connections_rejected;
+    uint64_t connections_evicted; /* idle ones closed to make room at the connection limit */
     uint64_t requests;
     uint64_t bad_requests;
     uint64_t timeouts;
