@@ -88,7 +88,7 @@ struct AgentCommand: AsyncParsableCommand {
                 limits: .init(
                     maxConnections: settings.maxConnections, maxHeaderBytes: settings.maxHeaderBytes,
                     maxHeaders: settings.maxHeaders, idleTimeoutSeconds: settings.idleTimeout,
-                    requestTimeoutSeconds: settings.requestTimeout))
+                    requestTimeoutSeconds: settings.requestTimeout, http2MaxStreams: settings.http2MaxStreams))
         } catch {
             logger.critical("\(error)")
             throw ExitCode(1)

@@ -40,6 +40,8 @@ struct SettingKey: Sendable, Hashable {
     static let maxHeaderBytes = SettingKey(
         name: "HTTP_MAX_HEADER_BYTES", defaultValue: "8192", help: "Request line and headers, in bytes, at most")
     static let maxHeaders = SettingKey(name: "HTTP_MAX_HEADERS", defaultValue: "64", help: "Header fields at most")
+    static let http2MaxStreams = SettingKey(
+        name: "HTTP2_MAX_STREAMS", defaultValue: "100", help: "Concurrent HTTP/2 streams per connection at most")
     static let authToken = SettingKey(
         name: "HTTP_AUTH_TOKEN", defaultValue: "", help: "Bearer token the endpoint requires; empty = none")
     static let authExemptHealth = SettingKey(
@@ -49,6 +51,6 @@ struct SettingKey: Sendable, Hashable {
         serverURL, apiToken, hostname, collectionInterval, sendInterval, serviceInterval, heartbeatInterval,
         listenAddress, procRoot, sysRoot, rootfs, logFile, logLevel, logMaxBytes, logBackups, historyDuration,
         processTopN, scrubCommandLines, maxConnections, idleTimeout, requestTimeout, maxHeaderBytes, maxHeaders,
-        authToken, authExemptHealth,
+        http2MaxStreams, authToken, authExemptHealth,
     ]
 }

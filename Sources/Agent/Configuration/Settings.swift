@@ -23,6 +23,7 @@ struct Settings: Sendable {
     var requestTimeout: Double
     var maxHeaderBytes: Int
     var maxHeaders: Int
+    var http2MaxStreams: Int
     var authToken: String?
     var authExemptHealth: Bool
 

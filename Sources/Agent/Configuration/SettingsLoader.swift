@@ -72,6 +72,7 @@ struct SettingsLoader {
             scrubCommandLines: scrub, maxConnections: try integer(.maxConnections, 1...65536),
             idleTimeout: try seconds(.idleTimeout, minimum: 1), requestTimeout: try seconds(.requestTimeout, minimum: 1),
             maxHeaderBytes: try integer(.maxHeaderBytes, 1024...1_048_576), maxHeaders: try integer(.maxHeaders, 8...1024),
+            http2MaxStreams: try integer(.http2MaxStreams, 1...10_000),
             authToken: authToken.isEmpty ? nil : authToken, authExemptHealth: exemptHealth)
     }
 

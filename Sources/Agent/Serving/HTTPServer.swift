@@ -15,6 +15,7 @@ final class HTTPServer: @unchecked Sendable {
         var maxHeaders: Int
         var idleTimeoutSeconds: Double
         var requestTimeoutSeconds: Double
+        var http2MaxStreams: Int
     }
 
     init(endpoint: Endpoint, host: String, port: UInt16, limits: Limits) throws(HTTPServerError) {
@@ -27,6 +28,7 @@ final class HTTPServer: @unchecked Sendable {
         config.max_headers = limits.maxHeaders
         config.idle_timeout_ms = Int32(limits.idleTimeoutSeconds * 1000)
         config.request_timeout_ms = Int32(limits.requestTimeoutSeconds * 1000)
+        config.h2_max_streams = Int32(limits.http2MaxStreams)
         let context = Unmanaged.passRetained(endpoint)
         var error = [CChar](repeating: 0, count: 256)
         let capacity = error.count
