@@ -213,6 +213,12 @@ static void dispatch_ready(chs_server *server, chs_conn *conn) {
             chs_h2_respond(&responder, 413, "application/json", NULL, (const uint8_t *)body, sizeof body - 1);
             continue;
         }
+        /* CONNECT carries no :path (RFC 9113 §8.5); nothing here serves it. */
+        if (stream->method < 0 || stream->path < 0) {
+            static const char body[] = "{\"error\":\"a request needs :method and :path\",\"status\":400}";
+            chs_h2_respond(&responder, 400, "application/json", NULL, (const uint8_t *)body, sizeof body - 1);
+            continue;
+        }
         chs_header headers[stream->num_fields ? stream->num_fields : 1];
         size_t count = 0;
         for (size_t i = 0; i < stream->num_fields; i++) {
