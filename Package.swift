@@ -15,6 +15,8 @@ let package = Package(
     targets: [
         // The socket server: HTTP/1.1 parsing and the epoll loop, in C so the hot path allocates nothing.
         .target(name: "CHTTPServer", linkerSettings: [.linkedLibrary("z"), .linkedLibrary("nghttp2")]),
+        // The dashboard client: libcurl (Debian's libcurl4-openssl-dev) and the system facts registration needs.
+        .target(name: "CHTTPClient", linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("crypto"), .linkedLibrary("z")]),
         // What the endpoint serves and what is pushed: models, routing, rendering. No I/O.
         .target(name: "API"),
         // Reading /proc and /sys: file access, pure parsers named after kernel files, collectors.
@@ -25,7 +27,7 @@ let package = Package(
         .executableTarget(
             name: "Agent",
             dependencies: [
-                "API", "HostMetrics", "CHTTPServer",
+                "API", "HostMetrics", "CHTTPServer", "CHTTPClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

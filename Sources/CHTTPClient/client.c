@@ -1,0 +1,101 @@
+/* One request through a reused libcurl easy handle, so connections to the dashboard are kept alive. */
+#include "chc.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHC_MAX_BODY (64 * 1024)
+
+struct chc_client {
+    CURL *easy;
+};
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static void global_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+chc_client *chc_client_new(void) {
+    pthread_once(&global_once, global_init);
+    chc_client *client = calloc(1, sizeof *client);
+    if (!client) return NULL;
+    client->easy = curl_easy_init();
+    if (!client->easy) {
+        free(client);
+        return NULL;
+    }
+    return client;
+}
+
+void chc_client_free(chc_client *client) {
+    if (!client) return;
+    curl_easy_cleanup(client->easy);
+    free(client);
+}
+
+static size_t collect(char *data, size_t size, size_t count, void *user) {
+    chc_response *response = user;
+    size_t n = size * count, keep = n;
+    if (response->body_len + keep > CHC_MAX_BODY) keep = CHC_MAX_BODY - response->body_len;
+    if (keep) {
+        char *grown = realloc(response->body, response->body_len + keep + 1);
+        if (!grown) return 0;
+        response->body = grown;
+        memcpy(response->body + response->body_len, data, keep);
+        response->body_len += keep;
+        response->body[response->body_len] = 0;
+    }
+    return n; /* the rest is read and dropped: an error page does not need to be kept whole */
+}
+
+int chc_perform(chc_client *client, const chc_request *request, chc_response *response) {
+    memset(response, 0, sizeof *response);
+    response->retry_after_seconds = -1;
+    CURL *easy = client->easy;
+    curl_easy_reset(easy);
+    struct curl_slist *headers = NULL;
+    char authorization[512];
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    headers = curl_slist_append(headers, "Accept: application/json");
+    headers = curl_slist_append(headers, "Expect:"); /* no 100-continue round trip for small bodies */
+    if (request->bearer_token && *request->bearer_token) {
+        snprintf(authorization, sizeof authorization, "Authorization: Bearer %s", request->bearer_token);
+        headers = curl_slist_append(headers, authorization);
+    }
+    curl_easy_setopt(easy, CURLOPT_URL, request->url);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, request->user_agent);
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, request->connect_timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, request->total_timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L); /* a redirect is an answer to report, not to chase */
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, request->verify_tls ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, request->verify_tls ? 2L : 0L);
+    if (request->ca_file && *request->ca_file) curl_easy_setopt(easy, CURLOPT_CAINFO, request->ca_file);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, response);
+    if (strcmp(request->method, "POST") == 0) {
+        curl_easy_setopt(easy, CURLOPT_POST, 1L);
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request->body ? request->body : "");
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(request->body ? request->body_len : 0));
+    }
+    CURLcode rc = curl_easy_perform(easy);
+    curl_slist_free_all(headers);
+    if (rc != CURLE_OK) {
+        snprintf(response->error, sizeof response->error, "%s", curl_easy_strerror(rc));
+        return -1;
+    }
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response->status);
+    curl_off_t retry_after = 0;
+    if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK && retry_after > 0)
+        response->retry_after_seconds = (long)retry_after;
+    return 0;
+}
+
+void chc_response_free(chc_response *response) {
+    free(response->body);
+    response->body = NULL;
+    response->body_len = 0;
+}
