@@ -74,7 +74,17 @@ struct AgentCommand: AsyncParsableCommand {
     private func serve(_ settings: Settings, sampler: Sampler) async throws {
         let logger = Logger(label: "agent")
         let store = SnapshotStore(historyCapacity: settings.historyCapacity)
-        store.publish(sampler.sample())
+        let push: PushPipeline?
+        do {
+            push = try PushPipeline.make(settings, store: store, hostname: sampler.hostname, logger: logger)
+        } catch {
+            logger.critical("cannot open the spool: \(error)")
+            throw ExitCode(1)
+        }
+        let record: @Sendable (Snapshot) -> Void = { snapshot in push?.record(snapshot) }
+        let first = sampler.sample()
+        record(first)
+        store.publish(first)
         let agent = AgentInfo(
             version: AgentVersion.current, startTime: HostClock.wall(),
             collectionInterval: settings.collectionInterval, defaultProcessLimit: settings.processTopN)
@@ -83,7 +93,8 @@ struct AgentCommand: AsyncParsableCommand {
             server = try HTTPServer(
                 endpoint: Endpoint(
                     store: store, agent: agent,
-                    auth: BearerAuth(token: settings.authToken, exemptHealth: settings.authExemptHealth)),
+                    auth: BearerAuth(token: settings.authToken, exemptHealth: settings.authExemptHealth),
+                    pushReport: { push?.status.current }),
                 host: settings.listen.host, port: settings.listen.port,
                 limits: .init(
                     maxConnections: settings.maxConnections, maxHeaderBytes: settings.maxHeaderBytes,
@@ -98,13 +109,16 @@ struct AgentCommand: AsyncParsableCommand {
         address.port = server.port
         let ready: Logger.Message =
             "shelter-agent \(AgentVersion.current) serving http://\(address) every \(settings.collectionInterval) s"
+        // Shutdown runs in reverse: the sampler stops first, then the pusher makes its final send, then the
+        // endpoint closes.
+        var services: [any Service] = [HTTPServerService(server: server, readyMessage: ready, logger: logger)]
+        if let push { services.append(push.pusher) }
+        services.append(
+            SamplerService(
+                sampler: sampler, store: store, intervalSeconds: settings.collectionInterval, clock: ContinuousClock(),
+                record: record))
         let group = ServiceGroup(
-            services: [
-                HTTPServerService(server: server, readyMessage: ready, logger: logger),
-                SamplerService(
-                    sampler: sampler, store: store, intervalSeconds: settings.collectionInterval,
-                    clock: ContinuousClock()),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
         try await group.run()
         logger.info("stopped")
@@ -118,8 +132,6 @@ struct AgentCommand: AsyncParsableCommand {
         }
         if settings.serverURL.isEmpty {
             logger.info("no SERVER_URL: pull-only mode")
-        } else {
-            logger.warning("SERVER_URL is set, but this build does not push to a dashboard yet: pull-only mode")
         }
     }
 

@@ -11,6 +11,7 @@
 
 struct chc_client {
     CURL *easy;
+    int abort_requested; /* read by libcurl's progress callback on the request's thread */
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -32,6 +33,14 @@ void chc_client_free(chc_client *client) {
     if (!client) return;
     curl_easy_cleanup(client->easy);
     free(client);
+}
+
+void chc_client_abort(chc_client *client, int abort) { __atomic_store_n(&client->abort_requested, abort, __ATOMIC_SEQ_CST); }
+
+/* libcurl calls this at least once a second during a transfer; non-zero ends it (CURLE_ABORTED_BY_CALLBACK). */
+static int progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return __atomic_load_n(&((chc_client *)user)->abort_requested, __ATOMIC_SEQ_CST);
 }
 
 static size_t collect(char *data, size_t size, size_t count, void *user) {
@@ -74,6 +83,13 @@ int chc_perform(chc_client *client, const chc_request *request, chc_response *re
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, request->verify_tls ? 1L : 0L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, request->verify_tls ? 2L : 0L);
     if (request->ca_file && *request->ca_file) curl_easy_setopt(easy, CURLOPT_CAINFO, request->ca_file);
+    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, progress);
+    curl_easy_setopt(easy, CURLOPT_XFERINFODATA, client);
+    if (__atomic_load_n(&client->abort_requested, __ATOMIC_SEQ_CST)) {
+        snprintf(response->error, sizeof response->error, "aborted: the agent is stopping");
+        return -1;
+    }
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, response);
     if (strcmp(request->method, "POST") == 0) {

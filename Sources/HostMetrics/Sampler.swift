@@ -6,7 +6,7 @@ import Logging
 /// when a collector starts failing and when it recovers, never on every pass.
 public final class Sampler {
     private let collectors: [any Collector]
-    private let hostname: String
+    public let hostname: String
     private let logger: Logger
     private var sequence: UInt64 = 0
     private var failing: [String: String] = [:]

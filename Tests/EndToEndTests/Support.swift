@@ -94,13 +94,17 @@ final class RunningAgent {
     private let errors = Pipe()
     let directory: String
 
-    /// Starts the agent with `environment` (on top of a minimal one) and waits for its "serving" line.
-    init(environment: [String: String] = [:], arguments: [String] = []) throws {
-        directory = NSTemporaryDirectory() + "shelteragent-e2e-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    private let ownsDirectory: Bool
+
+    /// Starts the agent with `environment` (on top of a minimal one) in `directory` (a new temporary one
+    /// by default, removed at stop) and waits for its "serving" line.
+    init(environment: [String: String] = [:], arguments: [String] = [], directory: String? = nil) throws {
+        ownsDirectory = directory == nil
+        self.directory = directory ?? NSTemporaryDirectory() + "shelteragent-e2e-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
         process.executableURL = URL(fileURLWithPath: Paths.agent)
         process.arguments = ["--listen", "127.0.0.1:0"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.currentDirectoryURL = URL(fileURLWithPath: self.directory)
         // No backtracer for the agent under test: it inherits our pipe and can hold it open for minutes.
         process.environment = ["PATH": "/usr/bin:/bin", "LOG_FILE": "", "SWIFT_BACKTRACE": "enable=no"]
             .merging(environment) { _, new in new }
@@ -135,8 +139,14 @@ final class RunningAgent {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        try? FileManager.default.removeItem(atPath: directory)
+        if ownsDirectory { try? FileManager.default.removeItem(atPath: directory) }
         return (process.terminationStatus, log)
+    }
+
+    /// SIGKILL: no flush, no goodbye; what a crash or an OOM kill does.
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     deinit {

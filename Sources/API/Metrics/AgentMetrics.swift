@@ -39,7 +39,8 @@ public enum MetricsPage {
     public static let collectorNames: Set<String> = ["cpu", "memory", "filesystem", "diskstats", "netdev", "processes"]
 
     public static func render(
-        _ snapshot: Snapshot?, agent: AgentInfo, format: MetricsFormat = .prometheusText, collectors: Set<String>? = nil
+        _ snapshot: Snapshot?, agent: AgentInfo, format: MetricsFormat = .prometheusText, collectors: Set<String>? = nil,
+        push: PushReport? = nil
     ) -> [UInt8] {
         func wanted(_ name: String) -> Bool { collectors?.contains(name) ?? true }
         var set = MetricSet()
@@ -58,6 +59,7 @@ public enum MetricsPage {
             if let network = snapshot.network, wanted("netdev") { NetworkMetrics.add(network, to: &set) }
             if let processes = snapshot.processes, wanted("processes") { ProcessMetrics.add(processes, to: &set) }
         }
+        if let push { PushMetrics.add(push, to: &set) }
         return format == .openMetrics ? set.renderOpenMetrics() : set.renderText()
     }
 }

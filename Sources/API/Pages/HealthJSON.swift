@@ -1,7 +1,9 @@
 /// `/api/v1/health`: is the agent collecting, and how is each collector doing.
 public enum HealthJSON {
-    /// `degraded` when a collector failed on the last pass or no pass finished within three intervals.
-    public static func status(_ snapshot: Snapshot?, agent: AgentInfo, now: Double) -> String {
+    /// `degraded` when a collector failed on the last pass, no pass finished within three intervals, or
+    /// the dashboard is unreachable or refusing us.
+    public static func status(_ snapshot: Snapshot?, agent: AgentInfo, now: Double, push: PushReport? = nil) -> String {
+        if let push, !push.isHealthy { return "degraded" }
         guard let snapshot else {
             return now - agent.startTime > 3 * agent.collectionInterval ? "degraded" : "ok"
         }
@@ -9,10 +11,12 @@ public enum HealthJSON {
         return stale || snapshot.collectors.contains { !$0.success } ? "degraded" : "ok"
     }
 
-    public static func render(_ snapshot: Snapshot?, agent: AgentInfo, now: Double, pretty: Bool) -> [UInt8] {
+    public static func render(_ snapshot: Snapshot?, agent: AgentInfo, now: Double, pretty: Bool, push: PushReport? = nil)
+        -> [UInt8]
+    {
         var json = JSONWriter(pretty: pretty)
         json.object { json in
-            json.field("status", status(snapshot, agent: agent, now: now))
+            json.field("status", status(snapshot, agent: agent, now: now, push: push))
             json.field("version", agent.version)
             json.field("uptime_seconds", (now - agent.startTime).rounded())
             json.field("last_collection", snapshot.map { Timestamp.rfc3339($0.timestamp) })
@@ -28,7 +32,31 @@ public enum HealthJSON {
                     }
                 }
             }
+            json.key("push")
+            if let push { writePush(push, now: now, &json) } else { json.string(nil) }
         }
         return json.bytes
+    }
+
+    static func writePush(_ push: PushReport, now: Double, _ json: inout JSONWriter) {
+        json.object { json in
+            json.field("registration", push.registration)
+            json.field("agent_id", push.agentId)
+            json.key("dashboard_reachable")
+            if let reachable = push.dashboardReachable { json.bool(reachable) } else { json.string(nil) }
+            json.field("last_success", push.lastSuccessTime.map { Timestamp.rfc3339($0) })
+            json.field("last_success_age_seconds", push.lastSuccessTime.map { (now - $0).rounded() })
+            json.field("last_error", push.lastError)
+            json.field("operator_action", push.operatorAction)
+            json.field("samples_sent", push.samplesSent)
+            json.field("batches_rejected", push.batchesRejected)
+            json.field("samples_dropped", push.samplesDropped)
+            json.key("spool")
+            json.object { json in
+                json.field("samples", push.spoolSamples)
+                json.field("bytes", push.spoolBytes)
+                json.field("oldest_sample_age_seconds", push.spoolOldestTime.map { max(0, now - $0).rounded() })
+            }
+        }
     }
 }

@@ -62,7 +62,7 @@ public enum DashboardPayloads {
             json.key("metrics")
             json.array { json in
                 for sample in samples {
-                    let recordedAt = Timestamp.rfc3339(sample.time)
+                    let recordedAt = Timestamp.rfc3339(sample.time, fractional: true)
                     for item in sample.items {
                         json.object { json in
                             json.field("metric_type", item.type)

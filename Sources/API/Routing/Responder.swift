@@ -3,7 +3,7 @@
 public enum Responder {
     /// `metricsBody` renders (or recalls) the `/metrics` body for a format and filter.
     public static func respond(
-        to route: Route, snapshot: Snapshot?, agent: AgentInfo, now: Double,
+        to route: Route, snapshot: Snapshot?, agent: AgentInfo, now: Double, push: PushReport? = nil,
         metricsBody: (MetricsFormat, Set<String>?) -> [UInt8]
     ) -> Response {
         switch route {
@@ -22,7 +22,7 @@ public enum Responder {
                 pretty: pretty)
             return json(body)
         case .health(let pretty):
-            return json(HealthJSON.render(snapshot, agent: agent, now: now, pretty: pretty))
+            return json(HealthJSON.render(snapshot, agent: agent, now: now, pretty: pretty, push: push))
         case .index(let format):
             let page = IndexPage.render(format, version: agent.version)
             return Response(status: 200, contentType: page.contentType, body: page.body)

@@ -15,6 +15,20 @@ struct SettingKey: Sendable, Hashable {
         name: "SERVICE_INTERVAL", defaultValue: "60", help: "Seconds between process list pushes")
     static let heartbeatInterval = SettingKey(
         name: "HEARTBEAT_INTERVAL", defaultValue: "10", help: "Seconds between heartbeats")
+    static let spoolDir = SettingKey(name: "SPOOL_DIR", defaultValue: "spool", help: "Where unsent samples wait, on disk")
+    static let spoolMaxBytes = SettingKey(
+        name: "SPOOL_MAX_BYTES", defaultValue: "67108864", help: "Spool size at most; past it the oldest samples go")
+    static let batchMaxSamples = SettingKey(
+        name: "BATCH_MAX_SAMPLES", defaultValue: "500", help: "Samples per metrics batch at most (5 items each)")
+    static let retryMaxSeconds = SettingKey(
+        name: "RETRY_MAX_SECONDS", defaultValue: "300", help: "Longest backoff between retries")
+    static let caFile = SettingKey(name: "CA_FILE", defaultValue: "", help: "CA certificates for a private dashboard CA")
+    static let tlsVerify = SettingKey(name: "TLS_VERIFY", defaultValue: "true", help: "Verify the dashboard's certificate")
+    static let shutdownFlushSeconds = SettingKey(
+        name: "SHUTDOWN_FLUSH_SECONDS", defaultValue: "5", help: "Time for the final send on SIGTERM/SIGINT")
+    static let pushConnectTimeout = SettingKey(
+        name: "PUSH_CONNECT_TIMEOUT", defaultValue: "5", help: "Seconds to connect to the dashboard")
+    static let pushTimeout = SettingKey(name: "PUSH_TIMEOUT", defaultValue: "15", help: "Seconds for a whole request")
     static let listenAddress = SettingKey(
         name: "LISTEN_ADDRESS", defaultValue: "127.0.0.1:9110", help: "host:port of the local endpoint")
     static let procRoot = SettingKey(name: "PROC_ROOT", defaultValue: "/proc", help: "Where the host's /proc is")
@@ -49,6 +63,8 @@ struct SettingKey: Sendable, Hashable {
 
     static let all: [SettingKey] = [
         serverURL, apiToken, hostname, collectionInterval, sendInterval, serviceInterval, heartbeatInterval,
+        spoolDir, spoolMaxBytes, batchMaxSamples, retryMaxSeconds, caFile, tlsVerify, shutdownFlushSeconds,
+        pushConnectTimeout, pushTimeout,
         listenAddress, procRoot, sysRoot, rootfs, logFile, logLevel, logMaxBytes, logBackups, historyDuration,
         processTopN, scrubCommandLines, maxConnections, idleTimeout, requestTimeout, maxHeaderBytes, maxHeaders,
         http2MaxStreams, authToken, authExemptHealth,

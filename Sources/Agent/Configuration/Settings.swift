@@ -9,6 +9,17 @@ struct Settings: Sendable {
     var sendInterval: Double
     var serviceInterval: Double
     var heartbeatInterval: Double
+    var spoolDir: String
+    var spoolMaxBytes: Int
+    var batchMaxSamples: Int
+    var retryMaxSeconds: Double
+    var caFile: String?
+    var tlsVerify: Bool
+    var shutdownFlushSeconds: Double
+    var pushConnectTimeout: Double
+    var pushTimeout: Double
+    /// The .env file settings were read from; registration writes the token there.
+    var envFilePath: String
     var listen: ListenAddress
     var roots: HostRoots
     var logFile: String?

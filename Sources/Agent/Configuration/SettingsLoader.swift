@@ -37,7 +37,7 @@ struct SettingsLoader {
         }
         func path(_ key: SettingKey) throws(ConfigurationError) -> String {
             let value = text(key)
-            guard value.hasPrefix("/") || value.hasPrefix(".") else { throw fail(key, "expected a path") }
+            guard !value.isEmpty else { throw fail(key, "expected a path") }
             return value
         }
 
@@ -57,6 +57,8 @@ struct SettingsLoader {
         guard let exemptHealth = Self.boolean(text(.authExemptHealth)) else {
             throw fail(.authExemptHealth, "expected true or false")
         }
+        guard let tlsVerify = Self.boolean(text(.tlsVerify)) else { throw fail(.tlsVerify, "expected true or false") }
+        let caFile = text(.caFile)
         let authToken = text(.authToken)
         let hostname = text(.hostname)
         let logFile = text(.logFile)
@@ -64,6 +66,12 @@ struct SettingsLoader {
             serverURL: serverURL, apiToken: text(.apiToken), hostname: hostname.isEmpty ? nil : hostname,
             collectionInterval: try seconds(.collectionInterval), sendInterval: try seconds(.sendInterval),
             serviceInterval: try seconds(.serviceInterval), heartbeatInterval: try seconds(.heartbeatInterval),
+            spoolDir: try path(.spoolDir), spoolMaxBytes: try integer(.spoolMaxBytes, 4096...Int(Int32.max)),
+            batchMaxSamples: try integer(.batchMaxSamples, 1...20_000), retryMaxSeconds: try seconds(.retryMaxSeconds, minimum: 1),
+            caFile: caFile.isEmpty ? nil : caFile, tlsVerify: tlsVerify,
+            shutdownFlushSeconds: try seconds(.shutdownFlushSeconds, minimum: 0),
+            pushConnectTimeout: try seconds(.pushConnectTimeout, minimum: 0.1), pushTimeout: try seconds(.pushTimeout, minimum: 0.1),
+            envFilePath: dotEnvPath,
             listen: listen,
             roots: HostRoots(proc: try path(.procRoot), sys: try path(.sysRoot), rootfs: try path(.rootfs)),
             logFile: logFile.isEmpty ? nil : logFile, logLevel: level,

@@ -1,3 +1,4 @@
+import API
 import HostMetrics
 import Logging
 import ServiceLifecycle
@@ -11,10 +12,13 @@ final class SamplerService<C: Clock>: Service, @unchecked Sendable where C.Durat
     private let store: SnapshotStore
     private let interval: Duration
     private let clock: C
+    /// Runs before a snapshot is published: the spool's append, so a sample is on disk before it counts.
+    private let record: @Sendable (Snapshot) -> Void
 
-    init(sampler: Sampler, store: SnapshotStore, intervalSeconds: Double, clock: C) {
+    init(sampler: Sampler, store: SnapshotStore, intervalSeconds: Double, clock: C, record: @escaping @Sendable (Snapshot) -> Void) {
         self.sampler = sampler
         self.store = store
+        self.record = record
         self.interval = .milliseconds(Int64((intervalSeconds * 1000).rounded()))
         self.clock = clock
     }
@@ -27,7 +31,9 @@ final class SamplerService<C: Clock>: Service, @unchecked Sendable where C.Durat
             } catch {
                 return
             }
-            store.publish(sampler.sample())
+            let snapshot = sampler.sample()
+            record(snapshot)
+            store.publish(snapshot)
             next = next.advanced(by: interval)
             if next < clock.now { next = clock.now.advanced(by: interval) }
         }

@@ -12,17 +12,20 @@ final class Endpoint: Sendable {
     private struct Variant: Hashable {
         var format: MetricsFormat
         var gzip: Bool
+        var pushVersion: UInt64?
     }
 
     private let store: SnapshotStore
     let agent: AgentInfo
     private let auth: BearerAuth
+    private let pushReport: @Sendable () -> PushReport?
     private let metricsCache = Mutex<(sequence: UInt64, bodies: [Variant: [UInt8]])>((0, [:]))
 
-    init(store: SnapshotStore, agent: AgentInfo, auth: BearerAuth) {
+    init(store: SnapshotStore, agent: AgentInfo, auth: BearerAuth, pushReport: @escaping @Sendable () -> PushReport? = { nil }) {
         self.store = store
         self.agent = agent
         self.auth = auth
+        self.pushReport = pushReport
     }
 
     func respond(to request: Request) -> Response {
@@ -32,24 +35,25 @@ final class Endpoint: Sendable {
             return error.response
         case .success(let route):
             let snapshot = store.latest
+            let push = pushReport()
             guard case .metrics = route else {
                 return Responder.respond(
-                    to: route, snapshot: snapshot, agent: agent, now: HostClock.wall(), metricsBody: { _, _ in [] })
+                    to: route, snapshot: snapshot, agent: agent, now: HostClock.wall(), push: push, metricsBody: { _, _ in [] })
             }
             let gzip = AcceptHeader.preferred(["gzip"], in: request.header("accept-encoding")) == "gzip"
             var response = Responder.respond(
-                to: route, snapshot: snapshot, agent: agent, now: HostClock.wall(),
+                to: route, snapshot: snapshot, agent: agent, now: HostClock.wall(), push: push,
                 metricsBody: { format, collectors in
-                    metricsBody(snapshot, Variant(format: format, gzip: gzip), collectors: collectors)
+                    metricsBody(snapshot, Variant(format: format, gzip: gzip, pushVersion: push?.version), collectors: collectors, push: push)
                 })
             if gzip { response.headers.append(("Content-Encoding", "gzip")) }
             return response
         }
     }
 
-    private func metricsBody(_ snapshot: Snapshot?, _ variant: Variant, collectors: Set<String>?) -> [UInt8] {
+    private func metricsBody(_ snapshot: Snapshot?, _ variant: Variant, collectors: Set<String>?, push: PushReport?) -> [UInt8] {
         func render() -> [UInt8] {
-            let text = MetricsPage.render(snapshot, agent: agent, format: variant.format, collectors: collectors)
+            let text = MetricsPage.render(snapshot, agent: agent, format: variant.format, collectors: collectors, push: push)
             return variant.gzip ? Self.gzip(text) : text
         }
         // Filtered scrapes are rare and vary endlessly: only the full page is cached.

@@ -36,6 +36,8 @@ typedef struct {
 
 chc_client *chc_client_new(void);
 void chc_client_free(chc_client *client);
+/* From any thread: makes the request under way (and any started later, until called with 0) fail at once. */
+void chc_client_abort(chc_client *client, int abort);
 /* 0 when an HTTP answer came back (any status), -1 for a transport failure (error says which). */
 int chc_perform(chc_client *client, const chc_request *request, chc_response *response);
 void chc_response_free(chc_response *response);

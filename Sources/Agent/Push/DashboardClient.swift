@@ -1,0 +1,112 @@
+import CHTTPClient
+import Dispatch
+
+/// Requests to the dashboard through libcurl, one at a time on a thread of their own (libcurl blocks,
+/// and the cooperative pool must not). Keeps one connection alive between requests.
+final class DashboardClient: @unchecked Sendable {
+    // @unchecked: `client` is used only on `queue`.
+    private let client: OpaquePointer
+    private let queue = DispatchQueue(label: "dashboard-client")
+    let baseURL: String
+    private let caFile: String?
+    private let verifyTLS: Bool
+    private let connectTimeoutMs: Int
+    private let totalTimeoutMs: Int
+    static let userAgent = "shelter-agent/\(AgentVersion.current)"
+
+    /// What came back: an HTTP answer of any status, or no answer at all.
+    enum Answer: Sendable, Equatable {
+        case http(status: Int, body: String, retryAfter: Double?)
+        case unreachable(String)
+    }
+
+    init(baseURL: String, caFile: String?, verifyTLS: Bool, connectTimeout: Double, totalTimeout: Double) {
+        self.client = chc_client_new()!
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.caFile = caFile
+        self.verifyTLS = verifyTLS
+        self.connectTimeoutMs = Int(connectTimeout * 1000)
+        self.totalTimeoutMs = Int(totalTimeout * 1000)
+    }
+
+    deinit { chc_client_free(client) }
+
+    /// Ends the request under way at once (within libcurl's one-second progress tick); shutdown uses it so
+    /// SIGTERM is not held up by a slow dashboard. `false` allows requests again (the final flush).
+    func abortRequests(_ abort: Bool) { chc_client_abort(client, abort ? 1 : 0) }
+
+    /// `timeout` shortens the configured one (the final flush at shutdown has a deadline).
+    func send(_ method: String, _ path: String, body: [UInt8]?, token: String?, timeout: Double? = nil) async -> Answer {
+        await withCheckedContinuation { continuation in
+            queue.async { [self] in
+                continuation.resume(returning: perform(method, path, body: body, token: token, timeout: timeout))
+            }
+        }
+    }
+
+    private func perform(_ method: String, _ path: String, body: [UInt8]?, token: String?, timeout: Double?) -> Answer {
+        var response = chc_response()
+        let total = timeout.map { min(totalTimeoutMs, max(Int($0 * 1000), 1)) } ?? totalTimeoutMs
+        let rc = (baseURL + path).withCString { url in
+            Self.userAgent.withCString { agent in
+                method.withCString { methodText in
+                    withOptionalCString(token) { tokenText in
+                        withOptionalCString(caFile) { caText in
+                            (body ?? []).withUnsafeBufferPointer { bytes in
+                                bytes.withMemoryRebound(to: CChar.self) { chars in
+                                    var request = chc_request(
+                                        method: methodText, url: url, body: chars.baseAddress, body_len: chars.count,
+                                        bearer_token: tokenText, user_agent: agent,
+                                        connect_timeout_ms: min(connectTimeoutMs, total), total_timeout_ms: total,
+                                        ca_file: caText, verify_tls: verifyTLS ? 1 : 0)
+                                    return chc_perform(client, &request, &response)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        defer { chc_response_free(&response) }
+        guard rc == 0 else {
+            let message = withUnsafeBytes(of: response.error) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            return .unreachable(message)
+        }
+        let text = response.body.map { String(cString: $0) } ?? ""
+        return .http(status: response.status, body: text,
+                     retryAfter: response.retry_after_seconds >= 0 ? Double(response.retry_after_seconds) : nil)
+    }
+}
+
+private func withOptionalCString<R>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+    guard let text else { return body(nil) }
+    return text.withCString { body($0) }
+}
+
+/// What an answer means for what was sent (dashboard-protocol.md and Telegraf's output rules).
+enum Delivery: Equatable {
+    /// 2xx: it is the server's now.
+    case accepted
+    /// Network error, timeout, 408, 429, 5xx: send it again later (after `retryAfter` if the server said).
+    case retry(reason: String, retryAfter: Double?)
+    /// 422 and other 4xx/3xx: sending it again cannot help; set it aside.
+    case rejected(status: Int, body: String)
+    /// 401: the token is not (or no longer) valid.
+    case unauthorized
+
+    init(_ answer: DashboardClient.Answer) {
+        switch answer {
+        case .unreachable(let message):
+            self = .retry(reason: message, retryAfter: nil)
+        case .http(let status, let body, let retryAfter):
+            switch status {
+            case 200..<300: self = .accepted
+            case 401: self = .unauthorized
+            case 408, 429, 500...599: self = .retry(reason: "HTTP \(status)", retryAfter: retryAfter)
+            default: self = .rejected(status: status, body: body)
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Logging
+
+/// Whether the dashboard is answering, logged when that changes and never once per attempt: "became
+/// unreachable", then "reachable again after N s", then "N samples from the outage sent".
+struct DashboardLink {
+    enum State: Equatable {
+        case unknown
+        case up
+        case down(since: Double, reason: String)
+    }
+
+    private(set) var state = State.unknown
+    /// Samples sent since the dashboard came back while a backlog was still draining.
+    private var drained: Int?
+
+    var isDown: Bool {
+        if case .down = state { return true }
+        return false
+    }
+
+    mutating func succeeded(at now: Double, samplesSent: Int, backlogLeft: Int, logger: Logger) {
+        if case .down(let since, _) = state {
+            logger.info("dashboard reachable again after \(Int((now - since).rounded())) s")
+            drained = 0
+        }
+        state = .up
+        if let sent = drained {
+            drained = sent + samplesSent
+            if backlogLeft == 0 {
+                logger.info("spool drained: \(sent + samplesSent) samples sent since the dashboard came back")
+                drained = nil
+            }
+        }
+    }
+
+    mutating func failed(at now: Double, reason: String, logger: Logger) {
+        guard !isDown else { return }
+        logger.warning("dashboard unreachable or failing (\(reason)); samples stay in the spool and will be sent in order")
+        state = .down(since: now, reason: reason)
+    }
+}

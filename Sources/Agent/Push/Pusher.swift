@@ -1,0 +1,322 @@
+import API
+import HostMetrics
+import Logging
+import ServiceLifecycle
+
+/// Settings of the push pipeline.
+struct PushSettings: Sendable {
+    var sendInterval: Double
+    var serviceInterval: Double
+    var heartbeatInterval: Double
+    var batchMaxSamples: Int
+    var retry: RetryPolicy
+    var shutdownFlushSeconds: Double
+    var envFilePath: String
+    /// Pause between batches while a backlog drains, so recovery is not a burst.
+    var drainPause: Double = 0.2
+}
+
+/// Registers, then sends the spool's samples in batches every SEND_INTERVAL, the process list every
+/// SERVICE_INTERVAL and a heartbeat every HEARTBEAT_INTERVAL, retrying with backoff; on shutdown it makes
+/// one final attempt to send what is buffered, within a bounded time. It never exits because the
+/// dashboard is unreachable: the spool keeps every sample until the dashboard takes it.
+final class Pusher: Service, @unchecked Sendable {
+    // @unchecked: everything mutable below is used only from run(), which the service group calls once.
+    private let client: DashboardClient
+    private let spool: Spool
+    private let store: SnapshotStore
+    private let status: PushStatus
+    private let settings: PushSettings
+    private let identity: AgentIdentity
+    private let roots: HostRoots
+    private let logger: Logger
+    private var token: String?
+    private var registered = false
+    private var authBlocked = false
+    private var failures = 0
+    private var retryAt = 0.0
+    private var link = DashboardLink()
+    private var rejectionLogged: Set<String> = []
+
+    init(
+        client: DashboardClient, spool: Spool, store: SnapshotStore, status: PushStatus, settings: PushSettings,
+        identity: AgentIdentity, roots: HostRoots, token: String?, logger: Logger
+    ) {
+        self.client = client
+        self.spool = spool
+        self.store = store
+        self.status = status
+        self.settings = settings
+        self.identity = identity
+        self.roots = roots
+        self.token = token?.isEmpty == false ? token : nil
+        self.logger = logger
+        status.update { $0.agentId = identity.agentId }
+    }
+
+    func run() async throws {
+        // A request under way when shutdown starts is cut short; the final flush then has its own deadline.
+        await withGracefulShutdownHandler {
+            await schedule()
+        } onGracefulShutdown: { [client] in
+            client.abortRequests(true)
+        }
+        client.abortRequests(false)
+        await finalFlush()
+    }
+
+    private func schedule() async {
+        let now = HostClock.monotonic()
+        var nextSend = now
+        var nextServices = now + min(settings.serviceInterval, settings.sendInterval)
+        var nextHeartbeat = now + settings.heartbeatInterval
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let now = HostClock.monotonic()
+            if !registered && !authBlocked && now >= retryAt { registered = await establish() }
+            // A backoff (or a server's Retry-After) holds every request, not only batches: checked before each.
+            var mayRequest: Bool { registered && !authBlocked && HostClock.monotonic() >= retryAt }
+            if mayRequest && now >= nextSend {
+                let backlogLeft = await sendBacklog(deadline: nil)
+                nextSend = HostClock.monotonic() + (backlogLeft ? settings.drainPause : settings.sendInterval)
+            }
+            if mayRequest && now >= nextServices {
+                await pushServices()
+                nextServices = now + settings.serviceInterval
+            }
+            if mayRequest && now >= nextHeartbeat {
+                await heartbeat()
+                nextHeartbeat = now + settings.heartbeatInterval
+            }
+            var wake = [nextSend, nextServices, nextHeartbeat, retryAt].filter { $0 > HostClock.monotonic() }.min() ?? (now + 1)
+            if !registered || authBlocked { wake = max(retryAt, HostClock.monotonic() + 0.05) }
+            let pause = max(0.05, min(wake - HostClock.monotonic(), 60))
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64(pause * 1000))) }
+            } catch {
+                break
+            }
+        }
+    }
+
+    // MARK: - Registration
+
+    /// A working token, or false (retry later). Checks a saved token with a heartbeat first.
+    private func establish() async -> Bool {
+        if let token {
+            switch await request("POST", "/agent/heartbeat", DashboardPayloads.heartbeat(agentId: identity.agentId), token: token) {
+            case .accepted:
+                markRegistered()
+                return true
+            case .unauthorized:
+                logger.warning("the dashboard refuses the saved API_TOKEN; registering again")
+                self.token = nil
+            case .retry, .rejected:
+                return false
+            }
+        }
+        guard let payload = registrationPayload() else {
+            scheduleRetry(reason: "no snapshot yet to register with", retryAfter: nil)
+            return false
+        }
+        let newToken = payload.apiToken
+        switch await request("POST", "/agent/register", DashboardPayloads.registration(payload), token: nil) {
+        case .accepted:
+            do {
+                try TokenStore.save(token: newToken, to: settings.envFilePath)
+                logger.info("registered as \(identity.agentId); token saved to \(settings.envFilePath) (mode 0600)")
+            } catch {
+                logger.error("registered, but could not save the token to \(settings.envFilePath): \(error)")
+            }
+            token = newToken
+            // The quirk: a known HWID keeps its old token although the new one is echoed back.
+            switch await request("POST", "/agent/heartbeat", DashboardPayloads.heartbeat(agentId: identity.agentId), token: newToken) {
+            case .accepted:
+                markRegistered()
+                return true
+            case .unauthorized:
+                blockAuthentication()
+                return false
+            case .retry, .rejected:
+                return false
+            }
+        case .rejected(let code, let body):
+            logger.error("the dashboard refused registration (HTTP \(code)): \(body.prefix(300))")
+            return false
+        case .unauthorized, .retry:
+            return false
+        }
+    }
+
+    private func registrationPayload() -> DashboardPayloads.Registration? {
+        guard let snapshot = store.latest else { return nil }
+        return DashboardPayloads.Registration(
+            agentId: identity.agentId, hwid: identity.hwid, hostname: identity.hostname,
+            ipAddress: AgentIdentity.primaryAddress() ?? "127.0.0.1", osType: "Linux",
+            osVersion: AgentIdentity.osVersion(roots.rootfs), apiToken: identity.newToken(),
+            cpuCores: snapshot.cpu?.cores ?? 1, totalMemory: snapshot.memory?.totalBytes ?? 0,
+            totalDisk: snapshot.filesystems?.totalBytes ?? 0)
+    }
+
+    private func markRegistered() {
+        status.update { report in
+            report.registration = "registered"
+            report.operatorAction = nil
+        }
+    }
+
+    private func blockAuthentication() {
+        authBlocked = true
+        let action =
+            "The dashboard already knows this machine (hwid \(identity.hwid)) and kept the token it had, so it refuses "
+            + "ours. Delete agent \(identity.agentId) on the dashboard, or put its old token in API_TOKEN in "
+            + "\(settings.envFilePath), then restart the agent. Samples keep being collected and spooled meanwhile."
+        logger.error("\(action)")
+        status.update { report in
+            report.registration = "token_rejected"
+            report.operatorAction = action
+        }
+    }
+
+    private func unauthorizedWhileSending() async {
+        logger.warning("the dashboard answered 401; registering again once")
+        registered = false
+        token = nil
+        status.update { $0.registration = "registering" }
+        registered = await establish()
+    }
+
+    // MARK: - Sending
+
+    /// Sends batches, oldest first, until the spool is empty, a send fails, or `deadline` passes; true when
+    /// samples are still waiting and the last send succeeded (keep draining).
+    private func sendBacklog(deadline: Double?) async -> Bool {
+        while true {
+            let batch: Spool.Batch
+            do {
+                guard let next = try spool.nextBatch(limit: settings.batchMaxSamples) else { return false }
+                batch = next
+            } catch {
+                logger.error("cannot read the spool: \(error)")
+                return false
+            }
+            let remaining = deadline.map { $0 - HostClock.monotonic() }
+            if let remaining, remaining <= 0 { return true }
+            guard let body = DashboardPayloads.metrics(agentId: identity.agentId, batchId: batch.id, samples: batch.samples)
+            else {
+                acknowledge(batch)  // nothing in it the dashboard could take (first samples without rates)
+                continue
+            }
+            switch await request("POST", "/metrics", body, token: token, timeout: remaining) {
+            case .accepted:
+                acknowledge(batch)
+                status.update { report in
+                    report.samplesSent += UInt64(batch.samples.count)
+                    report.batchesSent += 1
+                    report.lastSuccessTime = HostClock.wall()
+                }
+                link.succeeded(
+                    at: HostClock.monotonic(), samplesSent: batch.samples.count, backlogLeft: spool.status.samples,
+                    logger: logger)
+                if spool.status.samples == 0 { return false }
+                if deadline == nil { return true }
+            case .rejected(let code, let answer):
+                setAside(batch, body: body, status: code, answer: answer)
+            case .unauthorized:
+                await unauthorizedWhileSending()
+                return false
+            case .retry:
+                return false
+            }
+        }
+    }
+
+    private func acknowledge(_ batch: Spool.Batch) {
+        do {
+            try spool.acknowledge(through: batch.last)
+        } catch {
+            logger.error("cannot update the spool: \(error)")
+        }
+    }
+
+    /// A batch the dashboard refuses as invalid goes to rejected/ with the answer, and the queue moves on.
+    private func setAside(_ batch: Spool.Batch, body: [UInt8], status code: Int, answer: String) {
+        let directory = spool.directory + "/rejected"
+        let path = "\(directory)/\(batch.id).json"
+        var record = JSONWriter(pretty: true)
+        record.object { json in
+            json.field("batch_id", batch.id)
+            json.field("status", code)
+            json.field("answer", answer)
+            json.field("request", String(decoding: body, as: UTF8.self))
+        }
+        do {
+            try DurableFile.makeDirectory(directory)
+            try DurableFile.replace(path, with: record.bytes, mode: 0o600)
+        } catch {
+            logger.error("cannot set aside rejected batch \(batch.id): \(error)")
+        }
+        logger.error(
+            "the dashboard refused batch \(batch.id) (\(batch.samples.count) samples) with HTTP \(code): \(answer.prefix(300)); set aside in \(path)")
+        acknowledge(batch)
+        status.update { $0.batchesRejected += 1 }
+    }
+
+    private func pushServices() async {
+        guard let snapshot = store.latest, let table = snapshot.processes else { return }
+        let top = Array(ProcessSort.cpu.ordered(table.processes).prefix(50))
+        guard let body = DashboardPayloads.services(agentId: identity.agentId, processes: top) else { return }
+        let delivery = await request("POST", "/services", body, token: token)
+        if case .unauthorized = delivery { await unauthorizedWhileSending() }
+        if case .rejected(let code, let answer) = delivery, rejectionLogged.insert("services-\(code)").inserted {
+            logger.error("the dashboard refused the process list with HTTP \(code): \(answer.prefix(300))")
+        }
+    }
+
+    private func heartbeat() async {
+        let delivery = await request("POST", "/agent/heartbeat", DashboardPayloads.heartbeat(agentId: identity.agentId), token: token)
+        if case .unauthorized = delivery { await unauthorizedWhileSending() }
+    }
+
+    /// One request, with the bookkeeping every request shares: link state, failure count, backoff.
+    private func request(_ method: String, _ path: String, _ body: [UInt8], token: String?, timeout: Double? = nil) async
+        -> Delivery
+    {
+        let delivery = Delivery(await client.send(method, path, body: body, token: token, timeout: timeout))
+        switch delivery {
+        case .retry(let reason, let retryAfter):
+            scheduleRetry(reason: reason, retryAfter: retryAfter)
+        default:
+            if failures > 0 || link.isDown {
+                link.succeeded(at: HostClock.monotonic(), samplesSent: 0, backlogLeft: spool.status.samples, logger: logger)
+            }
+            failures = 0
+            status.update { report in
+                report.dashboardReachable = true
+                report.lastError = nil
+            }
+        }
+        return delivery
+    }
+
+    private func scheduleRetry(reason: String, retryAfter: Double?) {
+        failures += 1
+        let delay = settings.retry.delay(afterFailures: failures, retryAfter: retryAfter, random: Double.random(in: 0..<1))
+        retryAt = HostClock.monotonic() + delay
+        link.failed(at: HostClock.monotonic(), reason: reason, logger: logger)
+        status.update { report in
+            report.dashboardReachable = false
+            report.lastError = reason
+            report.failedAttempts += 1
+        }
+    }
+
+    /// At shutdown: one attempt to send what is buffered, within SHUTDOWN_FLUSH_SECONDS; the rest stays.
+    /// A saved token is tried even if no heartbeat has confirmed it yet (a restart during an outage).
+    private func finalFlush() async {
+        guard (registered || token != nil) && !authBlocked, spool.status.samples > 0 else { return }
+        let deadline = HostClock.monotonic() + settings.shutdownFlushSeconds
+        _ = await sendBacklog(deadline: deadline)
+        let left = spool.status.samples
+        logger.info(left == 0 ? "final flush sent everything" : "final flush stopped; \(left) samples stay in the spool for the next start")
+    }
+}

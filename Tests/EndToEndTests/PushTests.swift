@@ -1,0 +1,197 @@
+import Foundation
+import Testing
+
+/// The real binary pushing to Tests/Receiver/receiver.py, which enforces the dashboard's protocol.
+@Suite(.serialized) struct PushTests {
+    @Test func registersSavesTheTokenPrivatelyAndReusesItAfterARestart() throws {
+        let receiver = try Receiver()
+        let directory = try temporaryDirectory("register")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "# my settings\nLOG_LEVEL=info\n\n# keep me\n".write(toFile: directory + "/.env", atomically: true, encoding: .utf8)
+        let first = try RunningAgent(environment: pushEnvironment(receiver), directory: directory)
+        #expect(try receiver.wait { ($0["heartbeats"] as? Int ?? 0) >= 1 && ($0["batches"] as? [Any])?.isEmpty == false })
+        _ = first.stop()
+        let env = try String(contentsOfFile: directory + "/.env", encoding: .utf8)
+        let token = try #require(env.split(separator: "\n").first { $0.hasPrefix("API_TOKEN=") }.map { String($0.dropFirst(10)) })
+        #expect(token.count == 64 && token.allSatisfy(\.isHexDigit))
+        #expect(env.hasPrefix("# my settings\nLOG_LEVEL=info\n\n# keep me\nAPI_TOKEN="), "\(env)")
+        let mode = try FileManager.default.attributesOfItem(atPath: directory + "/.env")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let agents = try #require(try receiver.state()["agents"] as? [String: [String: Any]])
+        #expect(agents.count == 1 && agents.first?.value["token"] as? String == token)
+        #expect((agents.first?.value["hostname"] as? String) == "test-host")
+
+        let second = try RunningAgent(environment: pushEnvironment(receiver), directory: directory)
+        let before = try receiver.state()["heartbeats"] as? Int ?? 0
+        #expect(try receiver.wait { ($0["heartbeats"] as? Int ?? 0) > before })
+        _ = second.stop()
+        #expect(try receiver.state()["registrations"] as? Int == 1, "the saved token was reused, not replaced")
+    }
+
+    @Test func everySampleArrivesOnceWithItsOwnTimeAndTheFinalFlushSendsTheRest() throws {
+        let receiver = try Receiver()
+        let directory = try temporaryDirectory("batches")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let agent = try RunningAgent(environment: pushEnvironment(receiver), directory: directory)
+        #expect(try receiver.wait { ($0["batches"] as? [Any])?.count ?? 0 >= 3 })
+        let (status, log) = agent.stop()
+        #expect(status == 0, "\(log)")
+        let times = receivedSampleTimes(try receiver.metrics())
+        #expect(Set(times).count == times.count, "no sample twice")
+        #expect(times == times.sorted(), "oldest first")
+        #expect(times.count == spoolAcked(directory), "every spooled sample was sent: \(times.count) vs \(String(describing: spoolAcked(directory)))")
+        let items = try receiver.metrics()
+        #expect(items.allSatisfy { ($0["recorded_at"] as? String)?.hasSuffix("Z") == true })
+        #expect(Set(items.compactMap { $0["metric_type"] as? String }) == ["cpu", "memory", "disk", "network", "io"])
+        #expect(Set(items.compactMap { $0["batch_id"] as? String }).count >= 3)
+        #expect(log.contains("final flush"))
+    }
+
+    @Test func outageWithAKillAndRestartLosesNothingAndDuplicatesNothing() throws {
+        let receiver = try Receiver()
+        let directory = try temporaryDirectory("outage")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var agent = try RunningAgent(environment: pushEnvironment(receiver), directory: directory)
+        #expect(try receiver.wait { ($0["batches"] as? [Any])?.isEmpty == false })
+        try receiver.control(["mode": "drop"])
+        let health = try #require(try pollHealth(agent, seconds: 10) { ($0["push"] as? [String: Any])?["dashboard_reachable"] as? Bool == false })
+        #expect(health["status"] as? String == "degraded")
+        agent.kill9()  // mid-outage, with samples only in the spool
+        agent = try RunningAgent(environment: pushEnvironment(receiver), directory: directory)
+        _ = try pollHealth(agent, seconds: 10) { (($0["push"] as? [String: Any])?["spool"] as? [String: Any])?["samples"] as? Int ?? 0 > 10 }
+        try receiver.control(["mode": "ok"])
+        #expect(try pollHealth(agent, seconds: 20) { spoolSamples($0) == 0 } != nil, "the backlog drains")
+        let (status, log) = agent.stop()
+        #expect(status == 0, "\(log)")
+        let times = receivedSampleTimes(try receiver.metrics())
+        #expect(Set(times).count == times.count, "no sample twice")
+        #expect(times == times.sorted(), "in order")
+        let collected = spoolCollected(directory)
+        #expect(times.count == collected, "\(times.count) received of \(collected) collected")
+        #expect(log.contains("dashboard reachable again"), "\(log)")
+    }
+
+    @Test func rejectedBatchIsSetAsideAndTheQueueMovesOn() throws {
+        let receiver = try Receiver()
+        try receiver.control(["reject_next_metrics": 1])
+        let agent = try RunningAgent(environment: pushEnvironment(receiver))
+        defer { _ = agent.stop() }
+        #expect(try receiver.wait { ($0["batches"] as? [Any])?.isEmpty == false })
+        let health = try #require(try pollHealth(agent, seconds: 10) { ($0["push"] as? [String: Any])?["batches_rejected"] as? Int == 1 })
+        #expect(health["status"] as? String == "ok")
+        let rejected = try FileManager.default.contentsOfDirectory(atPath: agent.directory + "/spool/rejected")
+        #expect(rejected.count == 1)
+        let record = try String(contentsOfFile: agent.directory + "/spool/rejected/" + rejected[0], encoding: .utf8)
+        #expect(record.contains("\"status\": 422") && record.contains("metric_type is invalid"))
+    }
+
+    @Test func aKnownMachineWithALostTokenIsToldToTheOperator() throws {
+        let receiver = try Receiver()
+        let directory = try temporaryDirectory("quirk")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try RunningAgent(environment: pushEnvironment(receiver), directory: directory)
+        #expect(try receiver.wait { ($0["heartbeats"] as? Int ?? 0) >= 1 })
+        _ = first.stop()
+        try FileManager.default.removeItem(atPath: directory + "/.env")  // the token is lost
+        let second = try RunningAgent(environment: pushEnvironment(receiver), directory: directory)
+        let health = try #require(try pollHealth(second, seconds: 10) { ($0["push"] as? [String: Any])?["registration"] as? String == "token_rejected" })
+        let (_, log) = second.stop()
+        #expect(health["status"] as? String == "degraded")
+        let action = ((health["push"] as? [String: Any])?["operator_action"] as? String) ?? ""
+        #expect(action.contains("already knows this machine") && action.contains("API_TOKEN"), "\(action)")
+        #expect(log.components(separatedBy: "already knows this machine").count == 2, "said once in the log")
+        #expect(try receiver.state()["registrations"] as? Int == 2, "registered again exactly once")
+    }
+
+    @Test func tooManyRequestsIsRetriedNoSoonerThanRetryAfter() throws {
+        let receiver = try Receiver()
+        let agent = try RunningAgent(environment: pushEnvironment(receiver))
+        defer { _ = agent.stop() }
+        #expect(try receiver.wait { ($0["batches"] as? [Any])?.isEmpty == false })
+        try receiver.control(["mode": "429", "retry_after": 3])
+        #expect(try receiver.wait { state in
+            (state["requests"] as? [[Any]] ?? []).contains { ($0[3] as? Int) == 429 }
+        })
+        usleep(500_000)
+        try receiver.control(["mode": "ok"])
+        let requests = try receiver.state()["requests"] as? [[Any]] ?? []
+        let refused = try #require(requests.last { ($0[3] as? Int) == 429 }?[0] as? Double)
+        #expect(try receiver.wait { state in
+            (state["requests"] as? [[Any]] ?? []).contains { ($0[0] as? Double ?? 0) > refused && ($0[3] as? Int) == 201 }
+        })
+        // The receiver logs the test's own /_control calls too; only the agent's requests count.
+        let after = (try receiver.state()["requests"] as? [[Any]] ?? []).filter { !(($0[2] as? String) ?? "").hasPrefix("/_") }
+        let next = try #require(after.first { ($0[0] as? Double ?? 0) > refused }?[0] as? Double)
+        #expect(next - refused >= 2.9, "next request \(next - refused) s after the 429 with Retry-After: 3")
+    }
+
+    @Test func aFullSpoolDropsTheOldestAndCountsThem() throws {
+        let receiver = try Receiver()
+        try receiver.control(["mode": "drop"])
+        let agent = try RunningAgent(environment: pushEnvironment(receiver, ["SPOOL_MAX_BYTES": "4096", "COLLECTION_INTERVAL": "0.05"]))
+        let health = try #require(try pollHealth(agent, seconds: 15) { ($0["push"] as? [String: Any])?["samples_dropped"] as? Int ?? 0 > 0 })
+        let spool = ((health["push"] as? [String: Any])?["spool"] as? [String: Any]) ?? [:]
+        #expect(spool["bytes"] as? Int ?? .max <= 4096)
+        let metrics = try agent.get("/metrics").body
+        #expect(metrics.contains("shelteragent_spool_dropped_samples_total "))
+        try receiver.control(["mode": "ok"])
+        #expect(try pollHealth(agent, seconds: 20) { spoolSamples($0) == 0 } != nil, "the rest drains")
+        _ = agent.stop()
+        let times = receivedSampleTimes(try receiver.metrics())
+        #expect(!times.isEmpty && Set(times).count == times.count)
+
+    }
+
+    @Test func sigtermFlushesWithinTheBound() throws {
+        let receiver = try Receiver()
+        let agent = try RunningAgent(environment: pushEnvironment(receiver, ["SEND_INTERVAL": "600", "SHUTDOWN_FLUSH_SECONDS": "3"]))
+        #expect(try receiver.wait { ($0["heartbeats"] as? Int ?? 0) >= 1 })
+        _ = try pollHealth(agent, seconds: 10) { (($0["push"] as? [String: Any])?["spool"] as? [String: Any])?["samples"] as? Int ?? 0 >= 5 }
+        let before = Date()
+        let (status, log) = agent.stop()
+        #expect(status == 0, "\(log)")
+        #expect(Date().timeIntervalSince(before) < 4, "the final flush is bounded")
+        #expect(log.contains("final flush sent everything"), "\(log)")
+        #expect(receivedSampleTimes(try receiver.metrics()).count >= 5)
+    }
+
+    @Test func httpsWithAPrivateCAGivenByCAFile() throws {
+        let directory = try temporaryDirectory("tls")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let script = """
+            set -e
+            cd '\(directory)'
+            openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=test-ca 2>/dev/null
+            openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 2>/dev/null
+            printf 'subjectAltName=IP:127.0.0.1' > ext
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext 2>/dev/null
+            """
+        #expect(try run("/bin/bash", ["-c", script]).status == 0)
+        let receiver = try Receiver(tls: (directory + "/server.pem", directory + "/server.key"))
+        let untrusted = try RunningAgent(environment: pushEnvironment(receiver))
+        let refused = try pollHealth(untrusted, seconds: 10) { ($0["push"] as? [String: Any])?["dashboard_reachable"] as? Bool == false }
+        _ = untrusted.stop()
+        let lastError = ((refused?["push"] as? [String: Any])?["last_error"] as? String) ?? ""
+        #expect(lastError.lowercased().contains("certificate"), "\(lastError)")
+        let trusted = try RunningAgent(environment: pushEnvironment(receiver, ["CA_FILE": directory + "/ca.pem"]))
+        defer { _ = trusted.stop() }
+        #expect(try receiver.wait { ($0["batches"] as? [Any])?.isEmpty == false })
+    }
+
+    func spoolSamples(_ health: [String: Any]) -> Int? {
+        ((health["push"] as? [String: Any])?["spool"] as? [String: Any])?["samples"] as? Int
+    }
+
+    /// Samples the agent collected in `directory` (with the spool drained, all of them were acknowledged).
+    func spoolCollected(_ directory: String) -> Int { spoolAcked(directory) ?? -1 }
+
+    /// Polls the agent's health (bounded) until `condition` holds; the last health seen, or nil.
+    func pollHealth(_ agent: RunningAgent, seconds: Double, _ condition: ([String: Any]) -> Bool) throws -> [String: Any]? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let health = try agent.get("/api/v1/health").json, condition(health) { return health }
+            usleep(100_000)  // polling another process, not waiting on our own code
+        }
+        return nil
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// Tests/Receiver/receiver.py running on a port of its own: the dashboard, as the tests meet it.
+final class Receiver {
+    let process = Process()
+    let port: Int
+    let scheme: String
+
+    init(tls: (cert: String, key: String)? = nil) throws {
+        process.executableURL = URL(fileURLWithPath: try which("python3"))
+        process.arguments = [Paths.repository + "/Tests/Receiver/receiver.py"] + (tls.map { ["--tls", $0.cert, $0.key] } ?? [])
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = ""
+        while !line.hasSuffix("\n") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { throw TestFailure("receiver exited before listening") }
+            line += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let port = Int(line.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") else {
+            throw TestFailure("receiver said \(line)")
+        }
+        self.port = port
+        self.scheme = tls == nil ? "http" : "https"
+    }
+
+    var url: String { "\(scheme)://127.0.0.1:\(port)" }
+
+    func control(_ settings: [String: Any]) throws {
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: settings), as: UTF8.self)
+        _ = try curl(url + "/_control", ["-k", "-X", "POST", "-H", "Content-Type: application/json", "-d", body])
+    }
+
+    func state() throws -> [String: Any] {
+        try curl(url + "/_state", ["-k"]).json ?? [:]
+    }
+
+    /// Accepted metric items, in arrival order.
+    func metrics() throws -> [[String: Any]] { try state()["metrics"] as? [[String: Any]] ?? [] }
+
+    /// Waits (polling the receiver, bounded) until `condition` holds on its state.
+    func wait(seconds: Double = 20, until condition: ([String: Any]) -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition(try state()) { return true }
+            usleep(100_000)  // polling another process's state, not waiting on our own code
+        }
+        return false
+    }
+
+    deinit {
+        // SIGKILL, not SIGTERM: the test runner ignores SIGTERM, and a child inherits that through exec.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
+
+/// The agent's environment for pushing to `receiver` with intervals short enough for tests.
+func pushEnvironment(_ receiver: Receiver, _ extra: [String: String] = [:]) -> [String: String] {
+    [
+        "SERVER_URL": receiver.url, "COLLECTION_INTERVAL": "0.2", "SEND_INTERVAL": "1", "SERVICE_INTERVAL": "1",
+        "HEARTBEAT_INTERVAL": "1", "RETRY_MAX_SECONDS": "1", "SHUTDOWN_FLUSH_SECONDS": "5", "AGENT_HOSTNAME": "test-host",
+    ].merging(extra) { $1 }
+}
+
+func temporaryDirectory(_ name: String) throws -> String {
+    let path = NSTemporaryDirectory() + "shelteragent-\(name)-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// The spool's acknowledged sequence: every sample through it has left the agent.
+func spoolAcked(_ directory: String) -> Int? {
+    guard let text = try? String(contentsOfFile: directory + "/spool/state", encoding: .utf8) else { return nil }
+    return text.split(separator: "\n").first { $0.hasPrefix("acked ") }.flatMap { Int($0.dropFirst(6)) }
+}
+
+/// Samples as the receiver got them: (recorded_at, batch_id) per distinct sample time, in arrival order.
+func receivedSampleTimes(_ metrics: [[String: Any]]) -> [String] {
+    var seen: [String] = []
+    for item in metrics {
+        let time = item["recorded_at"] as? String ?? ""
+        if seen.last != time { seen.append(time) }
+    }
+    return seen
+}
