@@ -155,6 +155,19 @@ import Testing
         #expect(receivedSampleTimes(try receiver.metrics()).count >= 5)
     }
 
+    @Test func sigtermIsNotHeldUpByAHungDashboard() throws {
+        let receiver = try Receiver()
+        let agent = try RunningAgent(environment: pushEnvironment(receiver, ["SHUTDOWN_FLUSH_SECONDS": "1"]))
+        #expect(try receiver.wait { ($0["heartbeats"] as? Int ?? 0) >= 1 })
+        try receiver.control(["mode": "slow"])  // every answer now takes 30 s
+        usleep(1_500_000)  // let a request get stuck; the agent's timeouts are 15 s
+        let before = Date()
+        let (status, log) = agent.stop()
+        #expect(status == 0, "\(log)")
+        // The request under way is cut short and the final send gets its 1 s: far less than the 15 s timeout.
+        #expect(Date().timeIntervalSince(before) < 3, "SIGTERM took \(Date().timeIntervalSince(before)) s")
+    }
+
     @Test func httpsWithAPrivateCAGivenByCAFile() throws {
         let directory = try temporaryDirectory("tls")
         defer { try? FileManager.default.removeItem(atPath: directory) }
