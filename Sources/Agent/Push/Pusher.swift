@@ -72,7 +72,13 @@ final class Pusher: Service, @unchecked Sendable {
         var nextHeartbeat = now + settings.heartbeatInterval
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let now = HostClock.monotonic()
-            if !registered && !authBlocked && now >= retryAt { registered = await establish() }
+            if !registered && !authBlocked && now >= retryAt {
+                registered = await establish()
+                // A refusal (422, an unexpected 401) set no backoff of its own; do not ask again at once.
+                if !registered && !authBlocked && HostClock.monotonic() >= retryAt {
+                    scheduleRetry(reason: "registration not accepted", retryAfter: nil)
+                }
+            }
             // A backoff (or a server's Retry-After) holds every request, not only batches: checked before each.
             var mayRequest: Bool { registered && !authBlocked && HostClock.monotonic() >= retryAt }
             if mayRequest && now >= nextSend {
@@ -88,7 +94,8 @@ final class Pusher: Service, @unchecked Sendable {
                 nextHeartbeat = now + settings.heartbeatInterval
             }
             var wake = [nextSend, nextServices, nextHeartbeat, retryAt].filter { $0 > HostClock.monotonic() }.min() ?? (now + 1)
-            if !registered || authBlocked { wake = max(retryAt, HostClock.monotonic() + 0.05) }
+            if !registered { wake = max(retryAt, HostClock.monotonic() + 0.05) }
+            if authBlocked { wake = HostClock.monotonic() + 60 }  // nothing to do until the operator acts
             let pause = max(0.05, min(wake - HostClock.monotonic(), 60))
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64(pause * 1000))) }
