@@ -66,7 +66,7 @@ import Testing
         let times = receivedSampleTimes(try receiver.metrics())
         #expect(Set(times).count == times.count, "no sample twice")
         #expect(times == times.sorted(), "in order")
-        let collected = spoolCollected(directory)
+        let collected = spoolAcked(directory)  // with the spool drained, everything collected was acknowledged
         #expect(times.count == collected, "\(times.count) received of \(collected) collected")
         #expect(log.contains("dashboard reachable again"), "\(log)")
     }
@@ -195,8 +195,6 @@ import Testing
         ((health["push"] as? [String: Any])?["spool"] as? [String: Any])?["samples"] as? Int
     }
 
-    /// Samples the agent collected in `directory` (with the spool drained, all of them were acknowledged).
-    func spoolCollected(_ directory: String) -> Int { spoolAcked(directory) ?? -1 }
 
     /// Polls the agent's health (bounded) until `condition` holds; the last health seen, or nil.
     func pollHealth(_ agent: RunningAgent, seconds: Double, _ condition: ([String: Any]) -> Bool) throws -> [String: Any]? {

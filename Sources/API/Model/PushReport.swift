@@ -1,7 +1,5 @@
 /// The push pipeline as health and /metrics show it. `nil` everywhere it appears means pull-only.
-public struct PushReport: Sendable, Equatable {
-    /// Changes whenever anything below does; rendered pages are cached on it.
-    public var version: UInt64 = 0
+public struct PushReport: Sendable, Hashable {
     /// registering, registered, or token_rejected (the dashboard's known-HWID quirk: see operatorAction).
     public var registration: String = "registering"
     public var agentId: String = ""

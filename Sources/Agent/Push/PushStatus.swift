@@ -11,11 +11,7 @@ final class PushStatus: Sendable {
     }
 
     func update(_ change: (inout PushReport) -> Void) {
-        report.withLock { report in
-            let before = report
-            change(&report)
-            if report != before { report.version &+= 1 }
-        }
+        report.withLock { change(&$0) }
     }
 
     /// The report with the spool's figures as they are now.
@@ -27,8 +23,6 @@ final class PushStatus: Sendable {
             copy.spoolBytes = spoolStatus.bytes
             copy.spoolOldestTime = spoolStatus.oldestTime
             copy.samplesDropped = spoolStatus.dropped
-            // Spool changes move the version too, so a cached page is never stale about them.
-            copy.version = copy.version &+ UInt64(spoolStatus.samples) &* 1_000_003 &+ spoolStatus.dropped
             return copy
         }
     }

@@ -221,10 +221,9 @@ final class Pusher: Service, @unchecked Sendable {
                     report.batchesSent += 1
                     report.lastSuccessTime = HostClock.wall()
                 }
-                link.succeeded(
-                    at: HostClock.monotonic(), samplesSent: batch.samples.count, backlogLeft: spool.status.samples,
-                    logger: logger)
-                if spool.status.samples == 0 { return false }
+                let left = spool.status.samples
+                link.succeeded(at: HostClock.monotonic(), samplesSent: batch.samples.count, backlogLeft: left, logger: logger)
+                if left == 0 { return false }
                 if deadline == nil { return true }
             case .rejected(let code, let answer):
                 setAside(batch, body: body, status: code, answer: answer)
@@ -293,7 +292,7 @@ final class Pusher: Service, @unchecked Sendable {
         case .retry(let reason, let retryAfter):
             scheduleRetry(reason: reason, retryAfter: retryAfter)
         default:
-            if failures > 0 || link.isDown {
+            if link.isDown {
                 link.succeeded(at: HostClock.monotonic(), samplesSent: 0, backlogLeft: spool.status.samples, logger: logger)
             }
             failures = 0

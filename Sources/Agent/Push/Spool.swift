@@ -181,7 +181,7 @@ final class Spool: Sendable {
         if state.epoch.isEmpty {
             var random = [UInt8](repeating: 0, count: 4)
             _ = chc_random_bytes(&random, random.count)
-            state.epoch = random.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+            state.epoch = random.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
         }
         let names = ((try? FileTree(root: directory).list("")) ?? []).filter { $0.hasPrefix("segment-") && $0.hasSuffix(".spool") }.sorted()
         for name in names {

@@ -9,10 +9,12 @@ import Synchronization
 /// Answers endpoint requests from the latest snapshot. Each `/metrics` variant (format × gzip) is rendered
 /// once per snapshot and cached, so a thousand scrapes of one snapshot cost one rendering.
 final class Endpoint: Sendable {
+    /// What a cached page depends on besides the snapshot; the push report is small and compared whole,
+    /// so a page is never stale about the spool.
     private struct Variant: Hashable {
         var format: MetricsFormat
         var gzip: Bool
-        var pushVersion: UInt64?
+        var push: PushReport?
     }
 
     private let store: SnapshotStore
@@ -36,24 +38,21 @@ final class Endpoint: Sendable {
         case .success(let route):
             let snapshot = store.latest
             let push = pushReport()
-            guard case .metrics = route else {
-                return Responder.respond(
-                    to: route, snapshot: snapshot, agent: agent, now: HostClock.wall(), push: push, metricsBody: { _, _ in [] })
-            }
-            let gzip = AcceptHeader.preferred(["gzip"], in: request.header("accept-encoding")) == "gzip"
+            var gzip = false
+            if case .metrics = route { gzip = AcceptHeader.preferred(["gzip"], in: request.header("accept-encoding")) == "gzip" }
             var response = Responder.respond(
                 to: route, snapshot: snapshot, agent: agent, now: HostClock.wall(), push: push,
                 metricsBody: { format, collectors in
-                    metricsBody(snapshot, Variant(format: format, gzip: gzip, pushVersion: push?.version), collectors: collectors, push: push)
+                    metricsBody(snapshot, Variant(format: format, gzip: gzip, push: push), collectors: collectors)
                 })
             if gzip { response.headers.append(("Content-Encoding", "gzip")) }
             return response
         }
     }
 
-    private func metricsBody(_ snapshot: Snapshot?, _ variant: Variant, collectors: Set<String>?, push: PushReport?) -> [UInt8] {
+    private func metricsBody(_ snapshot: Snapshot?, _ variant: Variant, collectors: Set<String>?) -> [UInt8] {
         func render() -> [UInt8] {
-            let text = MetricsPage.render(snapshot, agent: agent, format: variant.format, collectors: collectors, push: push)
+            let text = MetricsPage.render(snapshot, agent: agent, format: variant.format, collectors: collectors, push: variant.push)
             return variant.gzip ? Self.gzip(text) : text
         }
         // Filtered scrapes are rare and vary endlessly: only the full page is cached.
