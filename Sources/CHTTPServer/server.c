@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -112,14 +113,22 @@ static void set_listening(chs_server *server, int on) {
 
 /* The least recently active connection with nothing under way: no request part-way in, no output queued,
  * no open HTTP/2 stream. Closing it for a newcomer is what keeps a crowd of idle sockets from locking out
- * every real client until their idle timeouts (nginx does the same with idle keep-alive connections). */
+ * every real client until their idle timeouts (nginx does the same with idle keep-alive connections).
+ * A burst of accepts runs before any reads, so a connection whose request is already waiting in its socket
+ * looks idle here; asking the kernel for unread bytes keeps such a client from being dropped unanswered. */
 static chs_conn *oldest_idle(chs_server *server) {
-    chs_conn *oldest = NULL;
-    for (chs_conn *conn = server->conns; conn; conn = conn->next) {
-        if (conn->request_started_ms || conn->wlen != conn->woff || conn->h2_streams || conn->linger_until_ms) continue;
-        if (!oldest || conn->last_activity_ms < oldest->last_activity_ms) oldest = conn;
+    for (int attempt = 0; attempt < 8; attempt++) {
+        chs_conn *oldest = NULL;
+        for (chs_conn *conn = server->conns; conn; conn = conn->next) {
+            if (conn->request_started_ms || conn->wlen != conn->woff || conn->h2_streams || conn->linger_until_ms)
+                continue;
+            if (!oldest || conn->last_activity_ms < oldest->last_activity_ms) oldest = conn;
+        }
+        int unread = 0;
+        if (!oldest || ioctl(oldest->fd, FIONREAD, &unread) != 0 || unread == 0) return oldest;
+        oldest->last_activity_ms = chs_now_ms();
     }
-    return oldest;
+    return NULL;
 }
 
 static void accept_all(chs_server *server) {

@@ -24,8 +24,10 @@ results = {}
 async def read_status(reader, timeout=5.0):
     try:
         line = await asyncio.wait_for(reader.readline(), timeout)
-    except (asyncio.TimeoutError, ConnectionError):
+    except asyncio.TimeoutError:
         return "timeout"
+    except ConnectionError:
+        return "reset"
     return line.decode(errors="replace").split(" ")[1] if line.startswith(b"HTTP/") else ("closed" if not line else "?")
 
 

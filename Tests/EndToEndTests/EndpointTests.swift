@@ -79,6 +79,40 @@ import Testing
         #expect(try agent.get("/metrics").status == 200)
     }
 
+    /// At the connection limit a newcomer displaces the oldest idle connection, but never one whose request
+    /// is already waiting unread: the agent is stopped while a request and an idle socket queue up behind a
+    /// keep-alive connection, so that both are accepted in one burst before anything is read.
+    @Test func aWaitingRequestIsNotEvictedAsIdle() throws {
+        let agent = try RunningAgent(environment: fixtureEnvironment.merging(["HTTP_MAX_CONNECTIONS": "1"]) { $1 })
+        defer { _ = agent.stop() }
+        let port = agent.baseURL.split(separator: ":").last!
+        let script = """
+            import os, signal, socket
+            def connect():
+                s = socket.create_connection(("127.0.0.1", \(port)))
+                s.settimeout(5)
+                return s
+            def status(s):
+                reply = s.recv(65536)
+                return reply.split(b"\\r\\n")[0].decode() if reply else "closed"
+            kept = connect()
+            kept.sendall(b"GET /api/v1/health HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+            print(status(kept))
+            os.kill(\(agent.process.processIdentifier), signal.SIGSTOP)
+            waiting = connect()
+            waiting.sendall(b"GET /api/v1/health HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n")
+            idle = connect()
+            os.kill(\(agent.process.processIdentifier), signal.SIGCONT)
+            print(status(waiting))
+            print(status(idle))
+            print(status(kept))
+            """
+        let result = try run("python3", ["-c", script])
+        #expect(result.stdout.split(separator: "\n") == [
+            "HTTP/1.1 200 OK", "HTTP/1.1 200 OK", "HTTP/1.1 503 Service Unavailable", "closed",
+        ], "\(result.stderr)")
+    }
+
     @Test func sigtermStopsCleanly() throws {
         let agent = try RunningAgent(environment: fixtureEnvironment)
         let (status, log) = agent.stop()
