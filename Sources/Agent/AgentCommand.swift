@@ -31,6 +31,8 @@ struct AgentCommand: AsyncParsableCommand {
     var logLevel: String?
     @Option(name: .customLong("log-file"), help: "LOG_FILE; empty for console only.")
     var logFile: String?
+    @Option(name: .customLong("state-dir"), help: "STATE_DIR: where .env, the spool and the log live.")
+    var stateDir: String?
     @Option(name: .customLong("proc-root"), help: "PROC_ROOT.")
     var procRoot: String?
     @Option(name: .customLong("sys-root"), help: "SYS_ROOT.")
@@ -41,6 +43,10 @@ struct AgentCommand: AsyncParsableCommand {
     var hostname: String?
     @Flag(help: "Print one JSON snapshot, taken one interval after the first so rates exist, and exit.")
     var once = false
+    @Flag(
+        name: .customLong("check-config"),
+        help: "Check the settings, the state directory, the host's files and the dashboard's /health; exit 0 or 2.")
+    var checkConfig = false
 
     func run() async throws {
         let settings: Settings
@@ -50,7 +56,11 @@ struct AgentCommand: AsyncParsableCommand {
             Self.printError("shelter-agent: \(error)")
             throw ExitCode(2)
         }
-        let sink = LogSink(path: settings.logFile, maxBytes: settings.logMaxBytes, backups: settings.logBackups)
+        if !settings.stateDir.isEmpty && mkdir(settings.stateDir, 0o700) != 0 && errno != EEXIST {
+            Self.printError("shelter-agent: STATE_DIR \(settings.stateDir): \(String(cString: strerror(errno)))")
+            throw ExitCode(2)
+        }
+        let sink = LogSink(path: settings.logFile, console: settings.logConsole, maxBytes: settings.logMaxBytes, backups: settings.logBackups)
         do {
             try sink.open()
         } catch {
@@ -64,7 +74,13 @@ struct AgentCommand: AsyncParsableCommand {
                 roots: settings.roots, processTopN: settings.processTopN,
                 scrubber: CommandLineScrubber(enabled: settings.scrubCommandLines)),
             hostname: settings.hostname ?? Self.systemHostname(), logger: Logger(label: "collector"))
-        if once {
+        if checkConfig {
+            let (problems, notes) = await ConfigurationCheck(settings: settings, sampler: sampler).run()
+            for note in notes { print("ok: \(note)") }
+            for problem in problems { print("problem: \(problem)") }
+            print(problems.isEmpty ? "configuration ok" : "\(problems.count) problem(s)")
+            if !problems.isEmpty { throw ExitCode(2) }
+        } else if once {
             try await printOneSnapshot(sampler, interval: settings.collectionInterval)
         } else {
             try await serve(settings, sampler: sampler)
@@ -85,9 +101,11 @@ struct AgentCommand: AsyncParsableCommand {
         let first = sampler.sample()
         record(first)
         store.publish(first)
-        let agent = AgentInfo(
+        var agent = AgentInfo(
             version: AgentVersion.current, startTime: HostClock.wall(),
             collectionInterval: settings.collectionInterval, defaultProcessLimit: settings.processTopN)
+        agent.viewWarnings = HostViewCheck.warnings(roots: settings.roots, memory: first.memory, cgroup: first.cgroup)
+        for warning in agent.viewWarnings { logger.warning("\(warning)") }
         let server: HTTPServer
         do {
             server = try HTTPServer(
@@ -148,13 +166,13 @@ struct AgentCommand: AsyncParsableCommand {
             (listen, .listenAddress, "--listen"), (serverURL, .serverURL, "--server-url"),
             (collectionInterval, .collectionInterval, "--collection-interval"), (logLevel, .logLevel, "--log-level"),
             (logFile, .logFile, "--log-file"), (procRoot, .procRoot, "--proc-root"), (sysRoot, .sysRoot, "--sys-root"),
-            (rootfs, .rootfs, "--rootfs"), (hostname, .hostname, "--hostname"),
+            (rootfs, .rootfs, "--rootfs"), (hostname, .hostname, "--hostname"), (stateDir, .stateDir, "--state-dir"),
         ]
         for case let (value?, key, flag) in flagValues { loader.flags[key.name] = (value, flag) }
         for key in SettingKey.all {
             if let value = getenv(key.name) { loader.environment[key.name] = String(cString: value) }
         }
-        let path = envFile ?? ".env"
+        let path = envFile ?? loader.inStateDir(".env")
         loader.dotEnvPath = path
         do {
             let bytes = try FileTree.readFile(path)

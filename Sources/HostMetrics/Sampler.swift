@@ -62,6 +62,8 @@ public enum StandardCollectors {
             NetworkCollector(proc: roots.proc),
             ProcessCollector(
                 roots: roots, topN: processTopN, scrubber: scrubber, ticksPerSecond: ticks, pageSize: page),
+            PressureCollector(proc: roots.proc),
+            CgroupCollector(),
         ]
     }
 }

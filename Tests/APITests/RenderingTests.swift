@@ -99,7 +99,7 @@ import Testing
         #expect(try route("GET", "/metrics?collect[]=cpu&collect%5B%5D=memory").get()
             == .metrics(format: .prometheusText, collectors: ["cpu", "memory"]))
         #expect(try route("GET", "/metrics?exclude[]=processes").get()
-            == .metrics(format: .prometheusText, collectors: ["cpu", "memory", "filesystem", "diskstats", "netdev"]))
+            == .metrics(format: .prometheusText, collectors: ["cpu", "memory", "filesystem", "diskstats", "netdev", "pressure", "cgroup"]))
         guard case .failure(let unknown) = route("GET", "/metrics?collect[]=gpu") else { Issue.record("routed"); return }
         #expect(unknown.response.status == 400)
         #expect(try route("HEAD", "/api/v1/metrics?pretty").get() == .snapshot(pretty: true))

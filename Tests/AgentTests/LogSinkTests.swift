@@ -9,7 +9,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/agent.log"
-        let sink = LogSink(path: path, maxBytes: 4096, backups: 2)
+        let sink = LogSink(path: path, console: .none, maxBytes: 4096, backups: 2)
         try sink.open()
         let line = String(repeating: "x", count: 999)  // 1000 bytes with its newline: four fit per file
         for _ in 0..<13 { sink.write(line) }

@@ -26,7 +26,8 @@ import Testing
 
         let health = try #require(try agent.get("/api/v1/health").json)
         #expect(health["status"] as? String == "ok")
-        #expect((health["collectors"] as? [[String: Any]])?.count == 6)
+        #expect((health["collectors"] as? [[String: Any]])?.count == 8)
+        #expect((health["host_view"] as? [String: Any])?["is_host"] as? Bool == true, "\(health)")
 
         #expect(try agent.get("/", ["-H", "Accept: text/html"]).body.contains("<a href=\"/metrics\">"))
         #expect(try agent.get("/", ["-H", "Accept: application/json"]).json?["routes"] != nil)

@@ -15,7 +15,9 @@ import Testing
 
     @Test func everyCollectorSucceeds() {
         let snapshot = Self.sample()
-        #expect(snapshot.collectors.map(\.name) == ["cpu", "memory", "filesystem", "diskstats", "netdev", "processes"])
+        #expect(
+            snapshot.collectors.map(\.name)
+                == ["cpu", "memory", "filesystem", "diskstats", "netdev", "processes", "pressure", "cgroup"])
         #expect(snapshot.collectors.allSatisfy { $0.success }, "\(snapshot.collectors.compactMap(\.error))")
     }
 

@@ -23,6 +23,8 @@ public struct AgentInfo: Sendable {
     public var collectionInterval: Double
     /// How many processes `/api/v1/processes` returns when no `limit` is given.
     public var defaultProcessLimit: Int
+    /// Signs, found at start-up, that the agent sees a container rather than the host (empty: none).
+    public var viewWarnings: [String] = []
 
     public init(version: String, startTime: Double, collectionInterval: Double, defaultProcessLimit: Int) {
         self.version = version
@@ -36,7 +38,7 @@ public struct AgentInfo: Sendable {
 /// collectors (node_exporter's `collect[]` / `exclude[]`).
 public enum MetricsPage {
     /// The collector names a filter may use; `nil` in `render` means all of them.
-    public static let collectorNames: Set<String> = ["cpu", "memory", "filesystem", "diskstats", "netdev", "processes"]
+    public static let collectorNames: Set<String> = ["cpu", "memory", "filesystem", "diskstats", "netdev", "processes", "pressure", "cgroup"]
 
     public static func render(
         _ snapshot: Snapshot?, agent: AgentInfo, format: MetricsFormat = .prometheusText, collectors: Set<String>? = nil,
@@ -58,6 +60,8 @@ public enum MetricsPage {
             if let io = snapshot.diskIO, wanted("diskstats") { DiskMetrics.add(io, to: &set) }
             if let network = snapshot.network, wanted("netdev") { NetworkMetrics.add(network, to: &set) }
             if let processes = snapshot.processes, wanted("processes") { ProcessMetrics.add(processes, to: &set) }
+            if let pressure = snapshot.pressure, wanted("pressure") { PressureMetrics.add(pressure, to: &set) }
+            if let cgroup = snapshot.cgroup, wanted("cgroup") { CgroupMetrics.add(cgroup, to: &set) }
         }
         if let push { PushMetrics.add(push, to: &set) }
         return format == .openMetrics ? set.renderOpenMetrics() : set.renderText()

@@ -13,6 +13,10 @@ public struct Snapshot: Sendable {
     public var diskIO: DiskIOSample?
     public var network: NetworkSample?
     public var processes: ProcessTable?
+    /// Host-wide pressure stall information from /proc/pressure; empty on kernels without PSI.
+    public var pressure: [PressureSample]?
+    /// The agent's own control group.
+    public var cgroup: CgroupSample?
     public var collectors: [CollectorStatus]
 
     public init(sequence: UInt64, timestamp: Double, hostname: String) {

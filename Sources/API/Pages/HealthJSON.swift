@@ -32,6 +32,12 @@ public enum HealthJSON {
                     }
                 }
             }
+            json.key("host_view")
+            json.object { json in
+                json.field("is_host", agent.viewWarnings.isEmpty)
+                json.key("warnings")
+                json.array { json in for warning in agent.viewWarnings { json.string(warning) } }
+            }
             json.key("push")
             if let push { writePush(push, now: now, &json) } else { json.string(nil) }
         }

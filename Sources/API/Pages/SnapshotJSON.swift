@@ -13,8 +13,48 @@ public enum SnapshotJSON {
             writeDisk(snapshot.filesystems, snapshot.diskIO, &json)
             json.key("network")
             if let network = snapshot.network { writeNetwork(network, &json) } else { json.string(nil) }
+            json.key("pressure")
+            if let pressure = snapshot.pressure { writePressure(pressure, &json) } else { json.string(nil) }
+            json.key("cgroup")
+            if let cgroup = snapshot.cgroup { writeCgroup(cgroup, &json) } else { json.string(nil) }
         }
         return json.bytes
+    }
+
+    static func writePressure(_ pressure: [PressureSample], _ json: inout JSONWriter) {
+        func stall(_ stall: PressureSample.Stall?, _ json: inout JSONWriter) {
+            guard let stall else { return json.string(nil) }
+            json.object { json in
+                json.field("avg10", stall.avg10)
+                json.field("avg60", stall.avg60)
+                json.field("avg300", stall.avg300)
+                json.field("total_seconds", stall.totalSeconds)
+            }
+        }
+        json.object { json in
+            for reading in pressure {
+                json.key(reading.resource)
+                json.object { json in
+                    json.key("some")
+                    stall(reading.some, &json)
+                    json.key("full")
+                    stall(reading.full, &json)
+                }
+            }
+        }
+    }
+
+    static func writeCgroup(_ cgroup: CgroupSample, _ json: inout JSONWriter) {
+        json.object { json in
+            json.field("path", cgroup.path)
+            json.field("version", cgroup.version)
+            json.field("memory_limit_bytes", cgroup.memoryLimitBytes)
+            json.field("memory_usage_bytes", cgroup.memoryUsageBytes)
+            json.field("cpu_limit_cores", cgroup.cpuLimitCores)
+            json.field("cpu_usage_seconds", cgroup.cpuUsageSeconds)
+            json.key("pressure")
+            writePressure(cgroup.pressure, &json)
+        }
     }
 
     static func writeCPU(_ cpu: CPUSample, _ json: inout JSONWriter) {

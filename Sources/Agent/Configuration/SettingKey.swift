@@ -15,7 +15,12 @@ struct SettingKey: Sendable, Hashable {
         name: "SERVICE_INTERVAL", defaultValue: "60", help: "Seconds between process list pushes")
     static let heartbeatInterval = SettingKey(
         name: "HEARTBEAT_INTERVAL", defaultValue: "10", help: "Seconds between heartbeats")
-    static let spoolDir = SettingKey(name: "SPOOL_DIR", defaultValue: "spool", help: "Where unsent samples wait, on disk")
+    static let stateDir = SettingKey(
+        name: "STATE_DIR", defaultValue: "",
+        help: "Where .env (with the token), the spool and the log live; empty = the working directory. "
+            + "A flag or the environment only, since .env itself is found there")
+    static let spoolDir = SettingKey(
+        name: "SPOOL_DIR", defaultValue: "spool", help: "Where unsent samples wait, on disk (relative to STATE_DIR)")
     static let spoolMaxBytes = SettingKey(
         name: "SPOOL_MAX_BYTES", defaultValue: "67108864", help: "Spool size at most; past it the oldest samples go")
     static let batchMaxSamples = SettingKey(
@@ -25,7 +30,8 @@ struct SettingKey: Sendable, Hashable {
     static let caFile = SettingKey(name: "CA_FILE", defaultValue: "", help: "CA certificates for a private dashboard CA")
     static let tlsVerify = SettingKey(name: "TLS_VERIFY", defaultValue: "true", help: "Verify the dashboard's certificate")
     static let shutdownFlushSeconds = SettingKey(
-        name: "SHUTDOWN_FLUSH_SECONDS", defaultValue: "5", help: "Time for the final send on SIGTERM/SIGINT")
+        name: "SHUTDOWN_FLUSH_SECONDS", defaultValue: "1.5",
+        help: "Time for the final send on SIGTERM/SIGINT; what is not sent by then stays spooled")
     static let pushConnectTimeout = SettingKey(
         name: "PUSH_CONNECT_TIMEOUT", defaultValue: "5", help: "Seconds to connect to the dashboard")
     static let pushTimeout = SettingKey(name: "PUSH_TIMEOUT", defaultValue: "15", help: "Seconds for a whole request")
@@ -34,7 +40,9 @@ struct SettingKey: Sendable, Hashable {
     static let procRoot = SettingKey(name: "PROC_ROOT", defaultValue: "/proc", help: "Where the host's /proc is")
     static let sysRoot = SettingKey(name: "SYS_ROOT", defaultValue: "/sys", help: "Where the host's /sys is")
     static let rootfs = SettingKey(name: "ROOTFS", defaultValue: "/", help: "Where the host's root filesystem is")
-    static let logFile = SettingKey(name: "LOG_FILE", defaultValue: "agent.log", help: "Log file; empty = console only")
+    static let logFile = SettingKey(
+        name: "LOG_FILE", defaultValue: "agent.log", help: "Log file (relative to STATE_DIR); empty = console only")
+    static let logConsole = SettingKey(name: "LOG_CONSOLE", defaultValue: "stderr", help: "stderr, stdout or none")
     static let logLevel = SettingKey(name: "LOG_LEVEL", defaultValue: "info", help: "debug, info, warning or error")
     static let logMaxBytes = SettingKey(
         name: "LOG_MAX_BYTES", defaultValue: "10485760", help: "Rotate the log file past this size")
@@ -63,9 +71,9 @@ struct SettingKey: Sendable, Hashable {
 
     static let all: [SettingKey] = [
         serverURL, apiToken, hostname, collectionInterval, sendInterval, serviceInterval, heartbeatInterval,
-        spoolDir, spoolMaxBytes, batchMaxSamples, retryMaxSeconds, caFile, tlsVerify, shutdownFlushSeconds,
+        stateDir, spoolDir, spoolMaxBytes, batchMaxSamples, retryMaxSeconds, caFile, tlsVerify, shutdownFlushSeconds,
         pushConnectTimeout, pushTimeout,
-        listenAddress, procRoot, sysRoot, rootfs, logFile, logLevel, logMaxBytes, logBackups, historyDuration,
+        listenAddress, procRoot, sysRoot, rootfs, logFile, logConsole, logLevel, logMaxBytes, logBackups, historyDuration,
         processTopN, scrubCommandLines, maxConnections, idleTimeout, requestTimeout, maxHeaderBytes, maxHeaders,
         http2MaxStreams, authToken, authExemptHealth,
     ]

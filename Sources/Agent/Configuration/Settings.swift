@@ -9,6 +9,8 @@ struct Settings: Sendable {
     var sendInterval: Double
     var serviceInterval: Double
     var heartbeatInterval: Double
+    /// Where state lives; "" is the working directory. SPOOL_DIR and LOG_FILE are already resolved against it.
+    var stateDir: String
     var spoolDir: String
     var spoolMaxBytes: Int
     var batchMaxSamples: Int
@@ -23,6 +25,7 @@ struct Settings: Sendable {
     var listen: ListenAddress
     var roots: HostRoots
     var logFile: String?
+    var logConsole: LogConsole
     var logLevel: LogLevelName
     var logMaxBytes: Int
     var logBackups: Int

@@ -10,6 +10,14 @@ struct SettingsLoader {
     var dotEnv = DotEnv(entries: [])
     var dotEnvPath = ".env"
 
+    /// STATE_DIR as the flag or the environment give it: `.env` is read from there, so `.env` cannot set it.
+    var stateDir: String { (flags[SettingKey.stateDir.name]?.value ?? environment[SettingKey.stateDir.name] ?? "").trimmingSpaces }
+
+    /// A relative state path lives in STATE_DIR; an absolute one is the operator's own choice.
+    func inStateDir(_ path: String) -> String {
+        stateDir.isEmpty || path.hasPrefix("/") ? path : (stateDir.hasSuffix("/") ? stateDir : stateDir + "/") + path
+    }
+
     private func resolve(_ key: SettingKey) -> (value: String, source: String) {
         if let flag = flags[key.name] { return (flag.value, flag.flag) }
         if let value = environment[key.name] { return (value, "environment") }
@@ -57,6 +65,9 @@ struct SettingsLoader {
         guard let exemptHealth = Self.boolean(text(.authExemptHealth)) else {
             throw fail(.authExemptHealth, "expected true or false")
         }
+        guard let console = LogConsole(rawValue: text(.logConsole).lowercased()) else {
+            throw fail(.logConsole, "expected one of \(LogConsole.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         guard let tlsVerify = Self.boolean(text(.tlsVerify)) else { throw fail(.tlsVerify, "expected true or false") }
         let caFile = text(.caFile)
         let authToken = text(.authToken)
@@ -66,7 +77,7 @@ struct SettingsLoader {
             serverURL: serverURL, apiToken: text(.apiToken), hostname: hostname.isEmpty ? nil : hostname,
             collectionInterval: try seconds(.collectionInterval), sendInterval: try seconds(.sendInterval),
             serviceInterval: try seconds(.serviceInterval), heartbeatInterval: try seconds(.heartbeatInterval),
-            spoolDir: try path(.spoolDir), spoolMaxBytes: try integer(.spoolMaxBytes, 4096...Int(Int32.max)),
+            stateDir: stateDir, spoolDir: inStateDir(try path(.spoolDir)), spoolMaxBytes: try integer(.spoolMaxBytes, 4096...Int(Int32.max)),
             batchMaxSamples: try integer(.batchMaxSamples, 1...20_000), retryMaxSeconds: try seconds(.retryMaxSeconds, minimum: 1),
             caFile: caFile.isEmpty ? nil : caFile, tlsVerify: tlsVerify,
             shutdownFlushSeconds: try seconds(.shutdownFlushSeconds, minimum: 0),
@@ -74,7 +85,7 @@ struct SettingsLoader {
             envFilePath: dotEnvPath,
             listen: listen,
             roots: HostRoots(proc: try path(.procRoot), sys: try path(.sysRoot), rootfs: try path(.rootfs)),
-            logFile: logFile.isEmpty ? nil : logFile, logLevel: level,
+            logFile: logFile.isEmpty ? nil : inStateDir(logFile), logConsole: console, logLevel: level,
             logMaxBytes: try integer(.logMaxBytes, 4096...Int(Int32.max)), logBackups: try integer(.logBackups, 0...100),
             historyDuration: try seconds(.historyDuration, minimum: 0), processTopN: try integer(.processTopN, 1...1000),
             scrubCommandLines: scrub, maxConnections: try integer(.maxConnections, 1...65536),

@@ -3,7 +3,8 @@
 #endif
 import Synchronization
 
-/// Where log lines go: the console (stderr, so `--once` keeps stdout for JSON) and a file rotated by size
+/// Where log lines go: the console (stderr by default, so `--once` keeps stdout for JSON; stdout in a
+/// container, where that is what `docker logs` shows first) and a file rotated by size
 /// (`agent.log` → `agent.log.1` … `.N`). One sink is shared by every logger; writes are serialised.
 final class LogSink: Sendable {
     private struct FileState {
@@ -12,12 +13,14 @@ final class LogSink: Sendable {
     }
 
     private let path: String?
+    private let console: Int32?
     private let maxBytes: Int
     private let backups: Int
     private let file = Mutex(FileState())
 
-    init(path: String?, maxBytes: Int, backups: Int) {
+    init(path: String?, console: LogConsole, maxBytes: Int, backups: Int) {
         self.path = path
+        self.console = console.descriptor
         self.maxBytes = maxBytes
         self.backups = backups
     }
@@ -31,7 +34,7 @@ final class LogSink: Sendable {
     func write(_ line: String) {
         var bytes = Array(line.utf8)
         bytes.append(UInt8(ascii: "\n"))
-        bytes.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+        if let console { bytes.withUnsafeBytes { _ = Glibc.write(console, $0.baseAddress, $0.count) } }
         guard let path else { return }
         file.withLock { state in
             if state.descriptor < 0 || state.size + bytes.count > maxBytes {
@@ -61,6 +64,19 @@ final class LogSink: Sendable {
         guard state.descriptor >= 0 else { throw LogFileError(path: path, reason: String(cString: strerror(errno))) }
         var info = stat()
         state.size = fstat(state.descriptor, &info) == 0 ? Int(info.st_size) : 0
+    }
+}
+
+/// LOG_CONSOLE: which console stream gets the log, if any.
+enum LogConsole: String, Sendable, CaseIterable {
+    case stderr, stdout, none
+
+    var descriptor: Int32? {
+        switch self {
+        case .stderr: return 2
+        case .stdout: return 1
+        case .none: return nil
+        }
     }
 }
 

@@ -319,7 +319,8 @@ final class Pusher: Service, @unchecked Sendable {
     /// At shutdown: one attempt to send what is buffered, within SHUTDOWN_FLUSH_SECONDS; the rest stays.
     /// A saved token is tried even if no heartbeat has confirmed it yet (a restart during an outage).
     private func finalFlush() async {
-        guard (registered || token != nil) && !authBlocked, spool.status.samples > 0 else { return }
+        guard (registered || token != nil) && !authBlocked else { return }
+        guard spool.status.samples > 0 else { return logger.info("final flush: nothing left to send") }
         let deadline = HostClock.monotonic() + settings.shutdownFlushSeconds
         _ = await sendBacklog(deadline: deadline)
         let left = spool.status.samples

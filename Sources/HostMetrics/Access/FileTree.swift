@@ -26,6 +26,15 @@ public struct FileTree: Sendable {
         try Self.readFile(path(relative), maxBytes: maxFileBytes)
     }
 
+    /// `nil` when the file is not there (or the kernel does not offer it: EOPNOTSUPP for PSI with psi=0).
+    public func readIfPresent(_ relative: String) throws(FileError) -> [UInt8]? {
+        do {
+            return try read(relative)
+        } catch where error.isVanished || error.errno == EOPNOTSUPP {
+            return nil
+        }
+    }
+
     /// A whole file by its own path, relative to the working directory or absolute.
     public static func readFile(_ full: String, maxBytes maxFileBytes: Int = 1 << 20) throws(FileError) -> [UInt8] {
         let descriptor = retryingEINTR { open(full, O_RDONLY | O_CLOEXEC) }

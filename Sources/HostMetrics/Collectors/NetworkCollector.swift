@@ -1,7 +1,6 @@
 import API
 
 /// Network counters from /proc/net/dev with per-interface rates and the throughput the dashboard shows.
-/// /proc/net/dev follows the reader's network namespace: point PROC_ROOT at the host's.
 public final class NetworkCollector: Collector {
     public let name = "netdev"
     private let proc: FileTree
@@ -12,7 +11,7 @@ public final class NetworkCollector: Collector {
     }
 
     public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
-        let netdev = try NetDev.parse(try proc.read("net/dev"))
+        let netdev = try NetDev.parse(try Self.readHostNetDev(proc))
         var interfaces: [NetworkInterface] = []
         var totalBytesPerSecond: Double?
         for row in netdev.interfaces {
@@ -36,5 +35,16 @@ public final class NetworkCollector: Collector {
         previous = (Dictionary(netdev.interfaces.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last }),
                     instant.monotonic)
         snapshot.network = NetworkSample(interfaces: interfaces, mbps: totalBytesPerSecond.map { $0 * 8 / 1_000_000 })
+    }
+
+    /// /proc/net/dev follows the reader's network namespace, so a container without host networking would
+    /// count its own veth. PID 1's view is the host's whenever PROC_ROOT shows the host's processes; where
+    /// PID 1 cannot be read (hidepid, ProtectProc), the agent's own view is the best there is.
+    public static func readHostNetDev(_ proc: FileTree) throws(FileError) -> [UInt8] {
+        do {
+            return try proc.read("1/net/dev")
+        } catch where error.isVanished || error.isPermissionDenied {
+            return try proc.read("net/dev")
+        }
     }
 }

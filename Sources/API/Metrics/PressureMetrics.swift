@@ -1,0 +1,22 @@
+/// Pressure stall families: the host's under node_exporter's names, the agent's own group under ours.
+/// "waiting" is PSI's `some` line (at least one task stalled), "stalled" its `full` line (all of them).
+public enum PressureMetrics {
+    static func hostWaiting(_ resource: String) -> MetricDescriptor {
+        MetricDescriptor(
+            "node_pressure_\(resource)_waiting_seconds_total", .counter,
+            "Total time in seconds that processes have waited for \(resource).")
+    }
+
+    static func hostStalled(_ resource: String) -> MetricDescriptor {
+        MetricDescriptor(
+            "node_pressure_\(resource)_stalled_seconds_total", .counter,
+            "Total time in seconds no process could make progress because of \(resource).")
+    }
+
+    static func add(_ pressure: [PressureSample], to set: inout MetricSet) {
+        for reading in pressure {
+            set.add(hostWaiting(reading.resource), [], reading.some.totalSeconds)
+            if let full = reading.full { set.add(hostStalled(reading.resource), [], full.totalSeconds) }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import API
+import HostMetrics
+
+/// `--check-config`: what an operator runs before enabling the service. The settings were already loaded
+/// (a bad value exits 2 before this runs); this checks what only trying can tell: that the state directory
+/// and the log are writable, the endpoint's address is free, the host's files read and look like the
+/// host's, and, with SERVER_URL, that the dashboard answers its /health.
+struct ConfigurationCheck {
+    let settings: Settings
+    let sampler: Sampler
+
+    /// Each problem, in words an operator can act on; empty when all is well. `notes` says what was checked.
+    func run() async -> (problems: [String], notes: [String]) {
+        var problems: [String] = [], notes: [String] = []
+        let state = settings.stateDir.isEmpty ? "." : settings.stateDir
+        if access(state, W_OK) != 0 {
+            problems.append("STATE_DIR \(state): not writable (\(String(cString: strerror(errno))))")
+        }
+        notes.append("state in \(state): .env \(settings.envFilePath), spool \(settings.spoolDir), log \(settings.logFile ?? "console only")")
+        if let reason = Self.bindProblem(settings.listen) {
+            problems.append("LISTEN_ADDRESS \(settings.listen): \(reason)")
+        } else {
+            notes.append("endpoint http://\(settings.listen) is free to serve")
+        }
+        if let caFile = settings.caFile, access(caFile, R_OK) != 0 {
+            problems.append("CA_FILE \(caFile): cannot read (\(String(cString: strerror(errno))))")
+        }
+        _ = sampler.sample()
+        let snapshot = sampler.sample()
+        for status in snapshot.collectors where !status.success {
+            problems.append("collector \(status.name): \(status.error ?? "failed")")
+        }
+        notes.append("\(snapshot.collectors.filter(\.success).count) of \(snapshot.collectors.count) collectors read the host")
+        for warning in HostViewCheck.warnings(roots: settings.roots, memory: snapshot.memory, cgroup: snapshot.cgroup) {
+            problems.append(warning)
+        }
+        if settings.serverURL.isEmpty {
+            notes.append("no SERVER_URL: pull-only")
+        } else {
+            let client = DashboardClient(
+                baseURL: settings.serverURL, caFile: settings.caFile, verifyTLS: settings.tlsVerify,
+                connectTimeout: settings.pushConnectTimeout, totalTimeout: settings.pushTimeout)
+            switch await client.send("GET", "/health", body: nil, token: nil) {
+            case .http(let status, _, _) where (200..<300).contains(status):
+                notes.append("dashboard \(settings.serverURL)/health answers \(status)")
+            case .http(let status, let body, _):
+                problems.append("SERVER_URL \(settings.serverURL): /health answered \(status) \(body.prefix(200))")
+            case .unreachable(let reason):
+                problems.append("SERVER_URL \(settings.serverURL): unreachable: \(reason)")
+            }
+        }
+        return (problems, notes)
+    }
+
+    /// Binding is the only sure test that the port is free and the address is this host's.
+    static func bindProblem(_ address: ListenAddress) -> String? {
+        var hints = addrinfo()
+        hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var found: UnsafeMutablePointer<addrinfo>?
+        let host = address.host == "localhost" ? "127.0.0.1" : address.host
+        guard getaddrinfo(host, String(address.port), &hints, &found) == 0, let info = found else {
+            return "not a numeric address of this host"
+        }
+        defer { freeaddrinfo(found) }
+        let socket = Glibc.socket(info.pointee.ai_family, info.pointee.ai_socktype, 0)
+        guard socket >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(socket) }
+        var on: Int32 = 1
+        setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        return bind(socket, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 ? nil : String(cString: strerror(errno))
+    }
+}
