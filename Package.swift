@@ -5,7 +5,9 @@ let package = Package(
     name: "ShelterAgent",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "shelter-agent", targets: ["Agent"])
+        .executable(name: "shelter-agent", targets: ["Agent"]),
+        // scripts/bench's measure of collection cost, on the agent's own collectors.
+        .executable(name: "shelter-bench", targets: ["Bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,6 +34,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        .executableTarget(
+            name: "Bench",
+            dependencies: ["API", "HostMetrics", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "APITests", dependencies: ["API"]),
         .testTarget(

@@ -28,6 +28,7 @@ import Testing
         #expect(process.status == "sleeping")
         #expect(process.user == "root")
         #expect(process.cpuPercent == nil, "first pass: no earlier reading, no rate")
+        #expect(process.memoryBytes == 1788 * 1024, "VmRSS from status, exact, as psutil reports it")
     }
 
     @Test func secretsInCommandLinesAreMasked() throws {

@@ -94,7 +94,11 @@ import Testing
         #expect(io == PIDIO(readBytes: 4096, writeBytes: 8192))
         #expect(PIDCmdline.parse(Array("ls\0-l\0\0".utf8)).arguments == ["ls", "-l"])
         #expect(PIDCmdline.parse([]).arguments.isEmpty)
-        #expect(try PIDStatus.parse(Array("Name:\tx\nUid:\t1000\t0\t0\t0\n".utf8)).realUID == 1000)
+        #expect(try PIDStatus.parse(Array("Name:\tx\nUid:\t1000\t0\t0\t0\n".utf8)) == PIDStatus(realUID: 1000, residentBytes: nil))
+        let captured = try PIDStatus.parse(try Fixtures.bytes("host/proc/\(try Fixtures.capturedPID("odd"))/status"))
+        #expect(captured.residentBytes == 1788 * 1024)
+        // Kernel threads have no VmRSS line.
+        #expect(try PIDStatus.parse(try Fixtures.bytes("host/proc/2/status")).residentBytes == nil)
     }
 
     @Test func passwdFirstEntryWins() {

@@ -22,7 +22,7 @@ state = {
     "services": None,    # the last accepted list
     "heartbeats": 0,
     "registrations": 0,
-    "requests": [],      # (time, method, path, status)
+    "requests": [],      # (time, method, path, status, request body bytes)
 }
 control = {"mode": "ok", "retry_after": None, "reject_next_metrics": 0}
 METRIC_TYPES = {"cpu", "memory", "disk", "network", "io"}
@@ -48,7 +48,8 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
         with lock:
-            state["requests"].append((time.time(), self.command, self.path, status))
+            state["requests"].append((time.time(), self.command, self.path, status,
+                                      int(self.headers.get("Content-Length") or 0)))
 
     def invalid(self, errors):
         # Laravel answers a failed validation with a redirect unless the client asked for JSON.

@@ -2,7 +2,7 @@ import API
 
 /// Every process's CPU share and memory, with details for the busiest.
 ///
-/// Ranking reads only /proc/PID/stat for every process; status (user), io and cmdline are read for the
+/// Ranking reads only /proc/PID/stat for every process; status (user, exact RSS), io and cmdline are read for the
 /// top N by CPU and the top N by memory only, which is what keeps a pass cheap on a host with thousands
 /// of processes. CPU share comes from the change in a process's ticks between passes, keyed by PID and
 /// start time so a reused PID starts fresh instead of inheriting another process's ticks.
@@ -48,7 +48,7 @@ public final class ProcessCollector: Collector {
         for index in Self.ranked(scanned, percents: percents, topN: topN) {
             let stat = scanned[index]
             guard let details = try readDetails(stat.pid) else { continue }  // exited since the scan
-            let rss = UInt64(max(stat.rssPages, 0)) * pageSize
+            let rss = details.residentBytes ?? UInt64(max(stat.rssPages, 0)) * pageSize
             let arguments = details.cmdline.arguments
             table.append(
                 ProcessInfo(
@@ -113,6 +113,7 @@ public final class ProcessCollector: Collector {
 
     private struct Details {
         var uid: UInt32?
+        var residentBytes: UInt64?
         var io: PIDIO?
         var cmdline: PIDCmdline
     }
@@ -123,7 +124,7 @@ public final class ProcessCollector: Collector {
             let status = try PIDStatus.parse(try proc.read("\(pid)/status"))
             let cmdline = PIDCmdline.parse(try proc.read("\(pid)/cmdline"))
             let io = try? PIDIO.parse(try proc.read("\(pid)/io"))
-            return Details(uid: status.realUID, io: io, cmdline: cmdline)
+            return Details(uid: status.realUID, residentBytes: status.residentBytes, io: io, cmdline: cmdline)
         } catch let error as FileError where error.isVanished {
             return nil
         } catch is ParseError {

@@ -57,15 +57,25 @@ public struct PIDStat: Sendable, Equatable {
 /// `/proc/PID/status`, only the real user id (psutil's `uids().real`, which `username()` names).
 public struct PIDStatus: Sendable, Equatable {
     public var realUID: UInt32
+    /// VmRSS in bytes; absent for kernel threads. Exact where /proc/PID/stat's rss is the kernel's cheap
+    /// per-CPU estimate (pages off by tens on a busy process), and what psutil's memory_info().rss reports.
+    public var residentBytes: UInt64?
 
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> PIDStatus {
-        for line in ByteFields.lines(bytes[...]) where line.starts(with: "Uid:".utf8) {
-            let fields = ByteFields.fields(line)
-            if fields.count >= 2, let uid = ByteFields.unsigned(fields[1]), uid <= UInt32.max {
-                return PIDStatus(realUID: UInt32(uid))
+        var uid: UInt32?, resident: UInt64?
+        for line in ByteFields.lines(bytes[...]) {
+            if line.starts(with: "Uid:".utf8) {
+                let fields = ByteFields.fields(line)
+                if fields.count >= 2, let value = ByteFields.unsigned(fields[1]), value <= UInt32.max {
+                    uid = UInt32(value)
+                }
+            } else if line.starts(with: "VmRSS:".utf8) {
+                let fields = ByteFields.fields(line)
+                if fields.count == 3, let kilobytes = ByteFields.unsigned(fields[1]) { resident = kilobytes * 1024 }
             }
         }
-        throw ParseError(file: "PID/status", line: 0, reason: "no Uid line")
+        guard let uid else { throw ParseError(file: "PID/status", line: 0, reason: "no Uid line") }
+        return PIDStatus(realUID: uid, residentBytes: resident)
     }
 }
 

@@ -1,0 +1,247 @@
+"""The agent's figures against Debian's prometheus-node-exporter and psutil, on this host, at the same moment.
+
+Usage: accuracy.py AGENT NODE_EXPORTER. Starts both on loopback and a process that burns about half a core,
+then, for what the three share:
+  - counters (CPU seconds per core and mode, disk bytes and operations, network bytes and packets): the
+    agent's snapshot is bracketed by two reads of each peer, one finished before the agent's pass began
+    and one begun after it was published, so each peer's first read <= the agent's <= its second read;
+  - gauges (memory bytes, filesystem sizes and free space, load average): within the range of the two
+    peer reads widened by what changed between them, which is zero for what does not move (MemTotal,
+    filesystem sizes: those must be equal);
+  - over one collection interval, with psutil's measuring window aligned on the agent's: CPU % and
+    memory % within 1 point; the burner's RSS equal and its CPU % within 2 points.
+Prints one JSON report (the largest difference seen per check, and every failure); exits 1 on a failure.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+
+import psutil
+from prometheus_client.parser import text_string_to_metric_families
+
+AGENT, NODE_EXPORTER = sys.argv[1], sys.argv[2]
+INTERVAL = 2.0
+failures, largest = [], {}
+
+
+def note(check, difference, ok, detail):
+    largest[check] = max(largest.get(check, 0), abs(difference))
+    if not ok:
+        failures.append(f"{check}: {detail}")
+
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode()
+
+
+def scrape(url):
+    """{(name, frozenset(labels)): value} for every sample."""
+    samples = {}
+    for family in text_string_to_metric_families(get(url)):
+        for sample in family.samples:
+            samples[(sample.name, frozenset(sample.labels.items()))] = sample.value
+    return samples
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- the three parties -------------------------------------------------------------------------------
+agent = subprocess.Popen(
+    [AGENT, "--listen", "127.0.0.1:0", "--collection-interval", str(INTERVAL)],
+    env={"PATH": "/usr/bin:/bin", "LOG_FILE": "", "SWIFT_BACKTRACE": "enable=no"},
+    stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+node_port = free_port()
+node = subprocess.Popen(
+    [NODE_EXPORTER, f"--web.listen-address=127.0.0.1:{node_port}", "--log.level=error"],
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+# Half a core: busy for 1 ms, asleep for 1 ms, steadily.
+burner = subprocess.Popen([sys.executable, "-c", """
+import time
+while True:
+    end = time.perf_counter() + 0.001
+    while time.perf_counter() < end:
+        pass
+    time.sleep(0.001)
+"""])
+try:
+    for line in agent.stderr:
+        found = re.search(r"serving (http://\S+)", line)
+        if found:
+            agent_url = found.group(1)
+            break
+    else:
+        sys.exit("the agent exited before serving")
+    node_url = f"http://127.0.0.1:{node_port}/metrics"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            get(node_url)
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                sys.exit("node_exporter did not start")
+            time.sleep(0.05)
+
+    def agent_collection_time():
+        text = get(agent_url + "/metrics?collect[]=cpu")
+        return float(re.search(r"^shelteragent_last_collection_timestamp_seconds (\S+)$", text, re.M).group(1))
+
+    def await_collection_after(moment):
+        """Blocks until the agent has published a pass that began after `moment` (wall clock)."""
+        limit = time.monotonic() + 3 * INTERVAL
+        while agent_collection_time() <= moment:
+            if time.monotonic() > limit:
+                sys.exit("the agent published no new pass")
+            time.sleep(0.002)
+
+    def agent_snapshot():
+        """/metrics, the JSON snapshot and the process list, all of one pass."""
+        while True:
+            metrics = scrape(agent_url + "/metrics")
+            snapshot = json.loads(get(agent_url + "/api/v1/metrics"))
+            processes = json.loads(get(agent_url + "/api/v1/processes?limit=50&sort=cpu"))
+            again = scrape(agent_url + "/metrics?collect[]=cpu")
+            key = ("shelteragent_last_collection_timestamp_seconds", frozenset())
+            if metrics[key] == again[key]:
+                return metrics, snapshot, processes
+
+    def psutil_counters():
+        return {
+            "cpu": psutil.cpu_times(percpu=True),
+            "disk": psutil.disk_io_counters(perdisk=True),
+            "net": psutil.net_io_counters(pernic=True),
+            "memory": psutil.virtual_memory(),
+        }
+
+    # --- point reads, bracketed -------------------------------------------------------------------------
+    await_collection_after(0)
+    node_before, psutil_before = scrape(node_url), psutil_counters()
+    await_collection_after(time.time())
+    ours, snapshot, _ = agent_snapshot()
+    node_after, psutil_after = scrape(node_url), psutil_counters()
+
+    def ours_by(name, label):
+        return {dict(labels).get(label): value for (n, labels), value in ours.items() if n == name}
+
+    def compare_counter(check, name, key_labels):
+        compared = 0
+        for (n, labels), value in ours.items():
+            if n != name or (n, labels) not in node_before:
+                continue
+            low, high = node_before[(n, labels)], node_after[(n, labels)]
+            ok = low - 1e-6 <= value <= high + 1e-6
+            note(check, max(low - value, value - high, 0), ok, f"{dict(labels)}: {value} not within [{low}, {high}]")
+            compared += 1
+        if compared == 0:
+            failures.append(f"{check}: nothing in common with node_exporter for {name}")
+        return compared
+
+    def compare_gauge(check, name, steady=False):
+        compared = 0
+        for (n, labels), value in ours.items():
+            if n != name or (n, labels) not in node_before or (n, labels) not in node_after:
+                continue
+            a, b = node_before[(n, labels)], node_after[(n, labels)]
+            slack = 0 if steady else abs(b - a)
+            low, high = min(a, b) - slack, max(a, b) + slack
+            note(check, max(low - value, value - high, 0), low <= value <= high,
+                 f"{dict(labels)}: {value} not within [{low}, {high}]")
+            compared += 1
+        if compared == 0:
+            failures.append(f"{check}: nothing in common with node_exporter for {name}")
+        return compared
+
+    counts = {}
+    counts["cpu seconds"] = compare_counter("cpu seconds (node_exporter)", "node_cpu_seconds_total", ["cpu", "mode"])
+    for name in ["node_disk_read_bytes_total", "node_disk_written_bytes_total", "node_disk_reads_completed_total",
+                 "node_disk_writes_completed_total"]:
+        counts[name] = compare_counter("disk counters (node_exporter)", name, ["device"])
+    for name in ["node_network_receive_bytes_total", "node_network_transmit_bytes_total",
+                 "node_network_receive_packets_total", "node_network_transmit_packets_total"]:
+        counts[name] = compare_counter("network counters (node_exporter)", name, ["device"])
+    for field in ["MemTotal", "SwapTotal"]:
+        compare_gauge("memory bytes (node_exporter)", f"node_memory_{field}_bytes", steady=True)
+    for field in ["MemFree", "MemAvailable", "Buffers", "Cached", "SwapFree", "Active", "Inactive"]:
+        compare_gauge("memory bytes (node_exporter)", f"node_memory_{field}_bytes")
+    counts["filesystems"] = compare_gauge("filesystem size (node_exporter)", "node_filesystem_size_bytes", steady=True)
+    compare_gauge("filesystem free bytes (node_exporter)", "node_filesystem_avail_bytes")
+    for name in ["node_load1", "node_load5", "node_load15"]:
+        compare_gauge("load average (node_exporter)", name)
+
+    # psutil's counters, bracketed the same way.
+    cpu = ours_by("node_cpu_seconds_total", "cpu")
+    for core, (before, after) in enumerate(zip(psutil_before["cpu"], psutil_after["cpu"])):
+        for mode in ["user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"]:
+            value = ours.get(("node_cpu_seconds_total", frozenset({"cpu": str(core), "mode": mode}.items())))
+            low, high = getattr(before, mode), getattr(after, mode)
+            note("cpu seconds (psutil)", 0 if value is None else max(low - value, value - high, 0),
+                 value is not None and low - 1e-6 <= value <= high + 1e-6, f"cpu{core} {mode}: {value} not within [{low}, {high}]")
+    for disk, before in psutil_before["disk"].items():
+        after = psutil_after["disk"].get(disk)
+        for field, name in [("read_bytes", "node_disk_read_bytes_total"), ("write_bytes", "node_disk_written_bytes_total"),
+                            ("read_count", "node_disk_reads_completed_total"), ("write_count", "node_disk_writes_completed_total")]:
+            value = ours_by(name, "device").get(disk)
+            if value is None or after is None:
+                continue  # psutil lists partitions too; the agent, like node_exporter's totals, whole disks
+            low, high = getattr(before, field), getattr(after, field)
+            note("disk counters (psutil)", max(low - value, value - high, 0), low <= value <= high, f"{disk} {field}: {value} not within [{low}, {high}]")
+    for nic, before in psutil_before["net"].items():
+        after = psutil_after["net"].get(nic)
+        for field, name in [("bytes_recv", "node_network_receive_bytes_total"), ("bytes_sent", "node_network_transmit_bytes_total"),
+                            ("packets_recv", "node_network_receive_packets_total"), ("packets_sent", "node_network_transmit_packets_total")]:
+            value = ours_by(name, "device").get(nic)
+            if after is None:
+                continue
+            low, high = getattr(before, field), getattr(after, field)
+            note("network counters (psutil)", 0 if value is None else max(low - value, value - high, 0),
+                 value is not None and low <= value <= high, f"{nic} {field}: {value} not within [{low}, {high}]")
+    for mountpoint in [p.mountpoint for p in psutil.disk_partitions(all=False)]:
+        value = ours.get(("node_filesystem_size_bytes", frozenset()))
+        sizes = {dict(l).get("mountpoint"): v for (n, l), v in ours.items() if n == "node_filesystem_size_bytes"}
+        if mountpoint in sizes:
+            total = psutil.disk_usage(mountpoint).total
+            note("filesystem size (psutil)", sizes[mountpoint] - total, sizes[mountpoint] == total,
+                 f"{mountpoint}: {sizes[mountpoint]} vs psutil {total}")
+    memory_total = snapshot["memory"]["total_bytes"]
+    note("memory bytes (psutil)", memory_total - psutil_before["memory"].total, memory_total == psutil_before["memory"].total,
+         f"total {memory_total} vs {psutil_before['memory'].total}")
+
+    # --- one interval: psutil's window aligned on the agent's ---------------------------------------------
+    me = psutil.Process(burner.pid)
+    await_collection_after(time.time())
+    psutil.cpu_percent(None)
+    me.cpu_percent(None)
+    await_collection_after(time.time())
+    host_percent, burner_percent, memory = psutil.cpu_percent(None), me.cpu_percent(None), psutil.virtual_memory()
+    burner_rss = me.memory_info().rss
+    _, snapshot, processes = agent_snapshot()
+    theirs = snapshot["cpu"]["usage_percent"]
+    note("cpu % over one interval (psutil)", theirs - host_percent, abs(theirs - host_percent) <= 1,
+         f"agent {theirs} vs psutil {host_percent}")
+    note("memory % (psutil)", snapshot["memory"]["usage_percent"] - memory.percent,
+         abs(snapshot["memory"]["usage_percent"] - memory.percent) <= 1,
+         f"agent {snapshot['memory']['usage_percent']} vs psutil {memory.percent}")
+    row = next((p for p in processes["processes"] if p["pid"] == burner.pid), None)
+    if row is None:
+        failures.append(f"the burner (PID {burner.pid}) is not among the agent's top processes")
+    else:
+        note("process cpu % (psutil)", row["cpu_percent"] - burner_percent, abs(row["cpu_percent"] - burner_percent) <= 2,
+             f"burner: agent {row['cpu_percent']} vs psutil {burner_percent}")
+        note("process rss (psutil)", row["memory_bytes"] - burner_rss, row["memory_bytes"] == burner_rss,
+             f"burner: agent {row['memory_bytes']} vs psutil {burner_rss}")
+        largest["burner cpu %"] = row["cpu_percent"]
+    print(json.dumps({"largest_difference": largest, "compared": counts, "failures": failures}, indent=1, sort_keys=True))
+    sys.exit(1 if failures else 0)
+finally:
+    for process in (agent, node, burner):
+        process.kill()
