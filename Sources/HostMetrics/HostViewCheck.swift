@@ -6,9 +6,10 @@ import API
 public enum HostViewCheck {
     public static func warnings(roots: HostRoots, memory: MemorySample?, cgroup: CgroupSample?) -> [String] {
         var warnings: [String] = []
-        // Kernel threads (kthreadd is PID 2) are visible only from the host's PID namespace.
+        // Kernel threads (kthreadd is PID 2) are visible only from the host's PID namespace. A PROC_ROOT
+        // without a PID 1 is not a /proc at all, which the collectors' own errors already say.
         let stat = (try? roots.proc.read("2/stat")).map { ByteFields.text($0[...]) } ?? ""
-        if !stat.contains("(kthreadd)") {
+        if roots.proc.exists("1/stat") && !stat.contains("(kthreadd)") {
             warnings.append(
                 "PROC_ROOT=\(roots.proc.root) shows a PID namespace of its own (no kernel threads): processes are a "
                     + "container's, not the host's; run in the host's PID namespace or mount the host's /proc "

@@ -85,10 +85,13 @@ import Testing
     }
 
     @Test func aContainersViewIsNamed() throws {
-        // The v1 cgroup tree has a /proc without PID 2 (a container's PID namespace looks like that).
-        let container = HostRoots(
-            proc: Fixtures.directory + "/cgroup/v1/proc", sys: Fixtures.directory + "/host/sys",
-            rootfs: Fixtures.directory + "/host/rootfs")
+        // A container's PID namespace: its own PID 1 and no kernel threads (no PID 2).
+        let proc = FileManager.default.temporaryDirectory.appendingPathComponent("hostview-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: proc) }
+        try FileManager.default.createDirectory(atPath: proc + "/1", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Fixtures.directory + "/host/proc/1/stat", toPath: proc + "/1/stat")
+        try FileManager.default.copyItem(atPath: Fixtures.directory + "/host/proc/net", toPath: proc + "/net")
+        let container = HostRoots(proc: proc, sys: Fixtures.directory + "/host/sys", rootfs: Fixtures.directory + "/host/rootfs")
         let memory = MemorySample(
             totalBytes: 64 << 20, usedBytes: 0, freeBytes: 0, availableBytes: 0, usagePercent: 0, swapTotalBytes: 0,
             swapUsedBytes: 0, swapUsagePercent: 0, meminfo: [])
@@ -100,6 +103,9 @@ import Testing
         let limited = HostViewCheck.warnings(
             roots: Fixtures.host, memory: memory, cgroup: CgroupSample(path: "/", version: 2, memoryLimitBytes: 16 << 20))
         #expect(limited.count == 1 && limited[0].contains("limited to 16 MiB of the host's 64 MiB"), "\(limited)")
+        // Not a /proc at all: no PID namespace finding (the collectors say what is wrong).
+        let missing = HostRoots(proc: proc + "/nothing", sys: Fixtures.directory + "/host/sys", rootfs: "/")
+        #expect(HostViewCheck.warnings(roots: missing, memory: nil, cgroup: nil) == [])
     }
 
     @Test func networkDevicesOfAnotherNamespaceAreNamed() throws {
