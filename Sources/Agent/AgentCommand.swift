@@ -49,6 +49,7 @@ struct AgentCommand: AsyncParsableCommand {
     var checkConfig = false
 
     func run() async throws {
+        OpenFileLimit.raise()
         let settings: Settings
         do {
             settings = try loadSettings()

@@ -29,6 +29,7 @@ func meanCPU(passes: Int, _ body: () -> Void) -> Double {
     return (threadCPUMicroseconds() - started) / Double(passes)
 }
 
+OpenFileLimit.raise()  // as the agent does, so that the scan keeps its /proc/PID/stat descriptors
 let passes = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 20 : 20
 let roots = HostRoots()
 let sampler = Sampler(

@@ -15,12 +15,16 @@ public final class ProcessCollector: Collector {
     }
 
     private let proc: FileTree
+    private let statFiles: StatFiles
     private let topN: Int
     private let scrubber: CommandLineScrubber
     private let users: UserNames
     private let ticksPerSecond: Double
     private let pageSize: UInt64
     private var previousTicks: [Identity: UInt64] = [:]
+    /// Name and scrubbed command line per process, kept while its /proc/PID/cmdline reads the same bytes:
+    /// masking secrets is the costliest step of a pass, and command lines seldom change.
+    private var described: [Identity: Description] = [:]
     /// Seconds since boot at the previous pass; nil before the first.
     private var previousUptime: Double?
     /// btime from /proc/stat: fixed until reboot, so read once.
@@ -30,6 +34,7 @@ public final class ProcessCollector: Collector {
         roots: HostRoots, topN: Int, scrubber: CommandLineScrubber, ticksPerSecond: Double, pageSize: UInt64
     ) {
         self.proc = roots.proc
+        self.statFiles = StatFiles(proc: roots.proc)
         self.topN = topN
         self.scrubber = scrubber
         self.users = UserNames(rootfs: roots.rootfs)
@@ -45,22 +50,27 @@ public final class ProcessCollector: Collector {
         let scanned = scanStats()
         let percents = scanned.map { cpuPercent($0, uptime: uptime) }
         var table: [ProcessInfo] = []
+        var describedNow: [Identity: Description] = [:]
         for index in Self.ranked(scanned, percents: percents, topN: topN) {
             let stat = scanned[index]
             guard let details = try readDetails(stat.pid) else { continue }  // exited since the scan
             let rss = details.residentBytes ?? UInt64(max(stat.rssPages, 0)) * pageSize
-            let arguments = details.cmdline.arguments
+            let identity = Identity(pid: stat.pid, startTicks: stat.startTicks)
+            let description = described[identity].flatMap { $0.cmdline == details.cmdline ? $0 : nil }
+                ?? describe(comm: stat.comm, cmdline: details.cmdline)
+            describedNow[identity] = description
             table.append(
                 ProcessInfo(
                     pid: stat.pid, startTime: bootTime + Double(stat.startTicks) / ticksPerSecond,
-                    name: Self.displayName(comm: stat.comm, arguments: arguments),
+                    name: description.name,
                     user: details.uid.map { users.name(for: $0, now: instant.monotonic) },
                     status: PIDStat.statusName(stat.state), cpuPercent: percents[index],
                     cpuSecondsTotal: Double(stat.cpuTicks) / ticksPerSecond,
                     memoryPercent: memoryTotal.map { $0 == 0 ? 0 : Double(rss) / Double($0) * 100 },
                     memoryBytes: rss, diskReadBytes: details.io?.readBytes, diskWriteBytes: details.io?.writeBytes,
-                    command: arguments.isEmpty ? "[\(stat.comm)]" : scrubber.scrub(arguments).joined(separator: " ")))
+                    command: description.command))
         }
+        described = describedNow
         previousTicks = Dictionary(
             scanned.map { (Identity(pid: $0.pid, startTicks: $0.startTicks), $0.cpuTicks) },
             uniquingKeysWith: { _, last in last })
@@ -73,10 +83,13 @@ public final class ProcessCollector: Collector {
         let names = (try? proc.list("")) ?? []
         var stats: [PIDStat] = []
         stats.reserveCapacity(names.count)
-        for name in names where name.first.map({ $0 >= "1" && $0 <= "9" }) ?? false {
-            guard let bytes = try? proc.read("\(name)/stat"), let stat = try? PIDStat.parse(bytes) else { continue }
-            stats.append(stat)
+        var listed = Set<Int32>(minimumCapacity: names.count)
+        for name in names {
+            guard let pid = Int32(name), pid > 0 else { continue }
+            listed.insert(pid)
+            if let stat = statFiles.stat(pid) { stats.append(stat) }
         }
+        statFiles.keep(only: listed)
         return stats
     }
 
@@ -115,14 +128,28 @@ public final class ProcessCollector: Collector {
         var uid: UInt32?
         var residentBytes: UInt64?
         var io: PIDIO?
-        var cmdline: PIDCmdline
+        /// /proc/PID/cmdline as read, NUL-separated.
+        var cmdline: [UInt8]
+    }
+
+    private struct Description {
+        var cmdline: [UInt8]
+        var name: String
+        var command: String
+    }
+
+    private func describe(comm: String, cmdline: [UInt8]) -> Description {
+        let arguments = PIDCmdline.parse(cmdline).arguments
+        return Description(
+            cmdline: cmdline, name: Self.displayName(comm: comm, arguments: arguments),
+            command: arguments.isEmpty ? "[\(comm)]" : scrubber.scrub(arguments).joined(separator: " "))
     }
 
     /// `nil` when the process has exited; io is `nil` without the privilege to read it.
     private func readDetails(_ pid: Int32) throws -> Details? {
         do {
             let status = try PIDStatus.parse(try proc.read("\(pid)/status"))
-            let cmdline = PIDCmdline.parse(try proc.read("\(pid)/cmdline"))
+            let cmdline = try proc.read("\(pid)/cmdline")
             let io = try? PIDIO.parse(try proc.read("\(pid)/io"))
             return Details(uid: status.realUID, residentBytes: status.residentBytes, io: io, cmdline: cmdline)
         } catch let error as FileError where error.isVanished {

@@ -7,6 +7,16 @@ enum ByteFields {
         bytes.split(separator: newline, omittingEmptySubsequences: true)
     }
 
+    /// Each line in turn, without building an array of them; `body` returns false to stop early.
+    static func eachLine(_ bytes: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>) -> Bool) {
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: newline) ?? bytes.endIndex
+            if end > start && !body(bytes[start..<end]) { return }
+            start = end + 1
+        }
+    }
+
     static func fields(_ line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
         line.split(omittingEmptySubsequences: true) { $0 == space || $0 == tab }
     }

@@ -13,26 +13,50 @@ public struct PIDStat: Sendable, Equatable {
 
     public var cpuTicks: UInt64 { utimeTicks &+ stimeTicks }
 
-    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> PIDStat {
+    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> PIDStat { try parse(bytes[...]) }
+
+    public static func parse(_ bytes: ArraySlice<UInt8>) throws(ParseError) -> PIDStat {
         // The name sits between the first "(" and the *last* ")": a process may call itself "a) (b".
         guard let open = bytes.firstIndex(of: UInt8(ascii: "(")),
             let close = bytes.lastIndex(of: UInt8(ascii: ")")), open < close,
-            let pid = ByteFields.unsigned(bytes[..<open].filter { $0 != ByteFields.space }[...])
+            let pid = ByteFields.unsigned(ByteFields.fields(bytes[..<open]).first ?? [])
         else {
-            throw ParseError(file: "PID/stat", line: 1, reason: "no \"pid (comm)\" prefix", text: ByteFields.text(bytes[...]))
+            throw ParseError(file: "PID/stat", line: 1, reason: "no \"pid (comm)\" prefix", text: ByteFields.text(bytes))
         }
-        // Fields after the name start at field 3 (state); see proc(5) for the numbering.
-        let rest = ByteFields.fields(bytes[(close + 1)...].prefix { $0 != ByteFields.newline })
-        func number(_ field: Int) -> UInt64? { field - 3 < rest.count ? ByteFields.unsigned(rest[field - 3]) : nil }
-        func signed(_ field: Int) -> Int64? { field - 3 < rest.count ? ByteFields.signed(rest[field - 3]) : nil }
-        guard rest.count >= 22, let state = rest[0].first, let utime = number(14), let stime = number(15),
-            let threads = signed(20), let start = number(22), let rss = signed(24)
-        else {
-            throw ParseError(file: "\(pid)/stat", line: 1, reason: "expected at least 24 fields", text: ByteFields.text(bytes[...]))
+        // Fields after the name start at field 3 (state); see proc(5) for the numbering. One pass over the
+        // bytes, keeping only the fields used: this runs for every process on every pass, and building an
+        // array of fields cost more than the kernel's read itself.
+        var field = 2, start = close + 1, state: UInt8?
+        var utime: UInt64?, stime: UInt64?, threads: Int64?, startTicks: UInt64?, rss: Int64?
+        var index = close + 1
+        while index <= bytes.endIndex {
+            let atEnd = index == bytes.endIndex || bytes[index] == ByteFields.newline
+            if atEnd || bytes[index] == ByteFields.space {
+                if index > start {
+                    field += 1
+                    let value = bytes[start..<index]
+                    switch field {
+                    case 3: state = value.first
+                    case 14: utime = ByteFields.unsigned(value)
+                    case 15: stime = ByteFields.unsigned(value)
+                    case 20: threads = ByteFields.signed(value)
+                    case 22: startTicks = ByteFields.unsigned(value)
+                    case 24: rss = ByteFields.signed(value)
+                    default: break
+                    }
+                    if field == 24 { break }
+                }
+                if atEnd { break }
+                start = index + 1
+            }
+            index += 1
+        }
+        guard let state, let utime, let stime, let threads, let startTicks, let rss else {
+            throw ParseError(file: "\(pid)/stat", line: 1, reason: "expected at least 24 fields", text: ByteFields.text(bytes))
         }
         return PIDStat(
             pid: Int32(truncatingIfNeeded: pid), comm: ByteFields.text(bytes[(open + 1)..<close]), state: state,
-            utimeTicks: utime, stimeTicks: stime, numThreads: threads, startTicks: start, rssPages: rss)
+            utimeTicks: utime, stimeTicks: stime, numThreads: threads, startTicks: startTicks, rssPages: rss)
     }
 
     /// psutil's names for the kernel's one-letter states.
@@ -63,7 +87,8 @@ public struct PIDStatus: Sendable, Equatable {
 
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> PIDStatus {
         var uid: UInt32?, resident: UInt64?
-        for line in ByteFields.lines(bytes[...]) {
+        // Uid comes before VmRSS; a kernel thread has no VmRSS, so the scan may run to the end.
+        ByteFields.eachLine(bytes[...]) { line in
             if line.starts(with: "Uid:".utf8) {
                 let fields = ByteFields.fields(line)
                 if fields.count >= 2, let value = ByteFields.unsigned(fields[1]), value <= UInt32.max {
@@ -72,7 +97,9 @@ public struct PIDStatus: Sendable, Equatable {
             } else if line.starts(with: "VmRSS:".utf8) {
                 let fields = ByteFields.fields(line)
                 if fields.count == 3, let kilobytes = ByteFields.unsigned(fields[1]) { resident = kilobytes * 1024 }
+                return false
             }
+            return true
         }
         guard let uid else { throw ParseError(file: "PID/status", line: 0, reason: "no Uid line") }
         return PIDStatus(realUID: uid, residentBytes: resident)
@@ -88,14 +115,13 @@ public struct PIDIO: Sendable, Equatable {
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> PIDIO {
         var read: UInt64?
         var write: UInt64?
-        for line in ByteFields.lines(bytes[...]) {
-            let fields = ByteFields.fields(line)
-            guard fields.count == 2 else { continue }
-            switch ByteFields.text(fields[0]) {
-            case "read_bytes:": read = ByteFields.unsigned(fields[1])
-            case "write_bytes:": write = ByteFields.unsigned(fields[1])
-            default: continue
+        ByteFields.eachLine(bytes[...]) { line in
+            if line.starts(with: "read_bytes:".utf8) {
+                read = ByteFields.fields(line).last.flatMap(ByteFields.unsigned)
+            } else if line.starts(with: "write_bytes:".utf8) {
+                write = ByteFields.fields(line).last.flatMap(ByteFields.unsigned)
             }
+            return read == nil || write == nil
         }
         guard let read, let write else {
             throw ParseError(file: "PID/io", line: 0, reason: "no read_bytes/write_bytes lines")
