@@ -61,7 +61,9 @@ struct AgentCommand: AsyncParsableCommand {
             Self.printError("shelter-agent: STATE_DIR \(settings.stateDir): \(String(cString: strerror(errno)))")
             throw ExitCode(2)
         }
-        let sink = LogSink(path: settings.logFile, console: settings.logConsole, maxBytes: settings.logMaxBytes, backups: settings.logBackups)
+        let sink = LogSink(
+            path: settings.logFile, console: settings.logConsole, maxBytes: settings.logMaxBytes,
+            backups: settings.logBackups)
         do {
             try sink.open()
         } catch {

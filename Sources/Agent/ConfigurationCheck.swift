@@ -19,7 +19,9 @@ struct ConfigurationCheck {
         if access(state, W_OK) != 0 {
             problems.append("STATE_DIR \(state): not writable (\(String(cString: strerror(errno))))")
         }
-        notes.append("state in \(state): .env \(settings.envFilePath), spool \(settings.spoolDir), log \(settings.logFile ?? "console only")")
+        notes.append(
+            "state in \(state): .env \(settings.envFilePath), spool \(settings.spoolDir), "
+                + "log \(settings.logFile ?? "console only")")
         if let reason = Self.bindProblem(settings.listen) {
             problems.append("LISTEN_ADDRESS \(settings.listen): \(reason)")
         } else {
@@ -33,7 +35,8 @@ struct ConfigurationCheck {
         for status in snapshot.collectors where !status.success {
             problems.append("collector \(status.name): \(status.error ?? "failed")")
         }
-        notes.append("\(snapshot.collectors.filter(\.success).count) of \(snapshot.collectors.count) collectors read the host")
+        let succeeded = snapshot.collectors.filter(\.success).count
+        notes.append("\(succeeded) of \(snapshot.collectors.count) collectors read the host")
         for warning in HostViewCheck.warnings(roots: settings.roots, memory: snapshot.memory, cgroup: snapshot.cgroup) {
             problems.append(warning)
         }

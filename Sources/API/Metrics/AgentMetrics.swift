@@ -38,7 +38,9 @@ public struct AgentInfo: Sendable {
 /// collectors (node_exporter's `collect[]` / `exclude[]`).
 public enum MetricsPage {
     /// The collector names a filter may use; `nil` in `render` means all of them.
-    public static let collectorNames: Set<String> = ["cpu", "memory", "filesystem", "diskstats", "netdev", "processes", "pressure", "cgroup"]
+    public static let collectorNames: Set<String> = [
+        "cpu", "memory", "filesystem", "diskstats", "netdev", "processes", "pressure", "cgroup",
+    ]
 
     public static func render(
         _ snapshot: Snapshot?, agent: AgentInfo, format: MetricsFormat = .prometheusText, collectors: Set<String>? = nil,

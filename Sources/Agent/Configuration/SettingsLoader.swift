@@ -11,7 +11,10 @@ struct SettingsLoader {
     var dotEnvPath = ".env"
 
     /// STATE_DIR as the flag or the environment give it: `.env` is read from there, so `.env` cannot set it.
-    var stateDir: String { (flags[SettingKey.stateDir.name]?.value ?? environment[SettingKey.stateDir.name] ?? "").trimmingSpaces }
+    var stateDir: String {
+        let name = SettingKey.stateDir.name
+        return (flags[name]?.value ?? environment[name] ?? "").trimmingSpaces
+    }
 
     /// A relative state path lives in STATE_DIR; an absolute one is the operator's own choice.
     func inStateDir(_ path: String) -> String {
