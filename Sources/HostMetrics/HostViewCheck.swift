@@ -16,7 +16,9 @@ public enum HostViewCheck {
                     + "and set PROC_ROOT to it")
         }
         if let counted = try? NetDev.parse(try NetworkCollector.readHostNetDev(roots.proc)).interfaces.map(\.name),
-            let devices = try? roots.sys.list("class/net"), !devices.isEmpty, Set(counted) != Set(devices)
+            // Devices only: the bonding driver adds a plain file, bonding_masters, beside them.
+            let devices = try? roots.sys.list("class/net").filter({ roots.sys.exists("class/net/\($0)/ifindex") }),
+            !devices.isEmpty, Set(counted) != Set(devices)
         {
             warnings.append(
                 "SYS_ROOT=\(roots.sys.root) shows network devices (\(devices.sorted().joined(separator: ", "))) other "

@@ -114,10 +114,19 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: sys) }
         for device in ["eth0", "lo"] {
             try FileManager.default.createDirectory(atPath: "\(sys)/class/net/\(device)", withIntermediateDirectories: true)
+            try "1\n".write(toFile: "\(sys)/class/net/\(device)/ifindex", atomically: true, encoding: .utf8)
         }
+        // Not a device: what the bonding driver puts beside them.
+        try "\n".write(toFile: "\(sys)/class/net/bonding_masters", atomically: true, encoding: .utf8)
         let roots = HostRoots(
             proc: Fixtures.directory + "/host/proc", sys: sys, rootfs: Fixtures.directory + "/host/rootfs")
         let warnings = HostViewCheck.warnings(roots: roots, memory: nil, cgroup: nil)
         #expect(warnings.count == 1 && warnings[0].contains("(eth0, lo) other than those counted"), "\(warnings)")
+        // The same devices as counted, and bonding_masters beside them: the host's, no finding.
+        for device in ["ifb0", "ifb1"] {
+            try FileManager.default.createDirectory(atPath: "\(sys)/class/net/\(device)", withIntermediateDirectories: true)
+            try "1\n".write(toFile: "\(sys)/class/net/\(device)/ifindex", atomically: true, encoding: .utf8)
+        }
+        #expect(HostViewCheck.warnings(roots: roots, memory: nil, cgroup: nil) == [])
     }
 }
