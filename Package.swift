@@ -17,8 +17,9 @@ let package = Package(
     targets: [
         // The socket server: HTTP/1.1 parsing and the epoll loop, in C so the hot path allocates nothing.
         .target(name: "CHTTPServer", linkerSettings: [.linkedLibrary("z"), .linkedLibrary("nghttp2")]),
-        // The dashboard client: libcurl (Debian's libcurl4-openssl-dev) and the system facts registration needs.
-        .target(name: "CHTTPClient", linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("crypto"), .linkedLibrary("z")]),
+        // The dashboard client: libcurl (Debian's libcurl4-openssl-dev) and the system facts registration
+        // needs. libcurl and libcrypto are loaded with dlopen when the first client is made (library.c).
+        .target(name: "CHTTPClient", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("z")]),
         // What the endpoint serves and what is pushed: models, routing, rendering. No I/O.
         .target(name: "API"),
         // Reading /proc and /sys: file access, pure parsers named after kernel files, collectors.

@@ -97,7 +97,7 @@ struct AgentCommand: AsyncParsableCommand {
         do {
             push = try PushPipeline.make(settings, store: store, hostname: sampler.hostname, logger: logger)
         } catch {
-            logger.critical("cannot open the spool: \(error)")
+            logger.critical("cannot push: \(error)")
             throw ExitCode(1)
         }
         let record: @Sendable (Snapshot) -> Void = { snapshot in push?.record(snapshot) }

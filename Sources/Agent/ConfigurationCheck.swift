@@ -43,9 +43,15 @@ struct ConfigurationCheck {
         if settings.serverURL.isEmpty {
             notes.append("no SERVER_URL: pull-only")
         } else {
-            let client = DashboardClient(
-                baseURL: settings.serverURL, caFile: settings.caFile, verifyTLS: settings.tlsVerify,
-                connectTimeout: settings.pushConnectTimeout, totalTimeout: settings.pushTimeout)
+            let client: DashboardClient
+            do {
+                client = try DashboardClient(
+                    baseURL: settings.serverURL, caFile: settings.caFile, verifyTLS: settings.tlsVerify,
+                    connectTimeout: settings.pushConnectTimeout, totalTimeout: settings.pushTimeout)
+            } catch {
+                problems.append("SERVER_URL \(settings.serverURL): \(error)")
+                return (problems, notes)
+            }
             switch await client.send("GET", "/health", body: nil, token: nil) {
             case .http(let status, _, _) where (200..<300).contains(status):
                 notes.append("dashboard \(settings.serverURL)/health answers \(status)")

@@ -1,8 +1,7 @@
 /* One request through a reused libcurl easy handle, so connections to the dashboard are kept alive. */
 #include "chc.h"
+#include "library.h"
 
-#include <curl/curl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +13,11 @@ struct chc_client {
     int abort_requested; /* read by libcurl's progress callback on the request's thread */
 };
 
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-static void global_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
-
 chc_client *chc_client_new(void) {
-    pthread_once(&global_once, global_init);
+    if (chc_library_load()) return NULL;
     chc_client *client = calloc(1, sizeof *client);
     if (!client) return NULL;
-    client->easy = curl_easy_init();
+    client->easy = chc_lib.easy_init();
     if (!client->easy) {
         free(client);
         return NULL;
@@ -31,7 +27,7 @@ chc_client *chc_client_new(void) {
 
 void chc_client_free(chc_client *client) {
     if (!client) return;
-    curl_easy_cleanup(client->easy);
+    chc_lib.easy_cleanup(client->easy);
     free(client);
 }
 
@@ -62,50 +58,50 @@ int chc_perform(chc_client *client, const chc_request *request, chc_response *re
     memset(response, 0, sizeof *response);
     response->retry_after_seconds = -1;
     CURL *easy = client->easy;
-    curl_easy_reset(easy);
+    chc_lib.easy_reset(easy);
     struct curl_slist *headers = NULL;
     char authorization[512];
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    headers = curl_slist_append(headers, "Accept: application/json");
-    headers = curl_slist_append(headers, "Expect:"); /* no 100-continue round trip for small bodies */
+    headers = chc_lib.slist_append(headers, "Content-Type: application/json");
+    headers = chc_lib.slist_append(headers, "Accept: application/json");
+    headers = chc_lib.slist_append(headers, "Expect:"); /* no 100-continue round trip for small bodies */
     if (request->bearer_token && *request->bearer_token) {
         snprintf(authorization, sizeof authorization, "Authorization: Bearer %s", request->bearer_token);
-        headers = curl_slist_append(headers, authorization);
+        headers = chc_lib.slist_append(headers, authorization);
     }
-    curl_easy_setopt(easy, CURLOPT_URL, request->url);
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, request->user_agent);
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, request->connect_timeout_ms);
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, request->total_timeout_ms);
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L); /* a redirect is an answer to report, not to chase */
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, request->verify_tls ? 1L : 0L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, request->verify_tls ? 2L : 0L);
-    if (request->ca_file && *request->ca_file) curl_easy_setopt(easy, CURLOPT_CAINFO, request->ca_file);
-    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, progress);
-    curl_easy_setopt(easy, CURLOPT_XFERINFODATA, client);
+    chc_lib.easy_setopt(easy, CURLOPT_URL, request->url);
+    chc_lib.easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    chc_lib.easy_setopt(easy, CURLOPT_USERAGENT, request->user_agent);
+    chc_lib.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    chc_lib.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, request->connect_timeout_ms);
+    chc_lib.easy_setopt(easy, CURLOPT_TIMEOUT_MS, request->total_timeout_ms);
+    chc_lib.easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L); /* a redirect is an answer to report, not to chase */
+    chc_lib.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    chc_lib.easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, request->verify_tls ? 1L : 0L);
+    chc_lib.easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, request->verify_tls ? 2L : 0L);
+    if (request->ca_file && *request->ca_file) chc_lib.easy_setopt(easy, CURLOPT_CAINFO, request->ca_file);
+    chc_lib.easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+    chc_lib.easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, progress);
+    chc_lib.easy_setopt(easy, CURLOPT_XFERINFODATA, client);
     if (__atomic_load_n(&client->abort_requested, __ATOMIC_SEQ_CST)) {
         snprintf(response->error, sizeof response->error, "aborted: the agent is stopping");
         return -1;
     }
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, response);
+    chc_lib.easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect);
+    chc_lib.easy_setopt(easy, CURLOPT_WRITEDATA, response);
     if (strcmp(request->method, "POST") == 0) {
-        curl_easy_setopt(easy, CURLOPT_POST, 1L);
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request->body ? request->body : "");
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(request->body ? request->body_len : 0));
+        chc_lib.easy_setopt(easy, CURLOPT_POST, 1L);
+        chc_lib.easy_setopt(easy, CURLOPT_POSTFIELDS, request->body ? request->body : "");
+        chc_lib.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(request->body ? request->body_len : 0));
     }
-    CURLcode rc = curl_easy_perform(easy);
-    curl_slist_free_all(headers);
+    CURLcode rc = chc_lib.easy_perform(easy);
+    chc_lib.slist_free_all(headers);
     if (rc != CURLE_OK) {
-        snprintf(response->error, sizeof response->error, "%s", curl_easy_strerror(rc));
+        snprintf(response->error, sizeof response->error, "%s", chc_lib.easy_strerror(rc));
         return -1;
     }
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response->status);
+    chc_lib.easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response->status);
     curl_off_t retry_after = 0;
-    if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK && retry_after > 0)
+    if (chc_lib.easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK && retry_after > 0)
         response->retry_after_seconds = (long)retry_after;
     return 0;
 }

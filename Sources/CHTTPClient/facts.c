@@ -1,24 +1,26 @@
 /* Digests, randomness and the host's address: what registration and the spool need from the system. */
 #define _GNU_SOURCE
 #include "chc.h"
+#include "library.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <zlib.h>
 
-void chc_sha256_hex(const void *data, size_t len, char out[65]) {
+int chc_sha256_hex(const void *data, size_t len, char out[65]) {
+    if (chc_library_load()) return -1;
     unsigned char digest[32];
     unsigned int digest_len = 0;
-    EVP_Digest(data, len, digest, &digest_len, EVP_sha256(), NULL);
+    if (!chc_lib.digest(data, len, digest, &digest_len, chc_lib.sha256(), NULL)) return -1;
     for (unsigned i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", digest[i]);
     out[64] = 0;
+    return 0;
 }
 
 uint32_t chc_crc32(const void *data, size_t len) {

@@ -168,23 +168,25 @@ def footprint():
     state = tempfile.mkdtemp(prefix="shelter-bench-")
     receiver = subprocess.Popen([sys.executable, "-u", RECEIVER], stdout=subprocess.PIPE, text=True)
     dashboard = "http://127.0.0.1:" + receiver.stdout.readline().split()[1]
-    agent_port, node_port = free_port(), free_port()
+    agent_port, node_port, pull_port = free_port(), free_port(), free_port()
     agent = start_agent(agent_port, {"SERVER_URL": dashboard, "STATE_DIR": state})
     node = start_node(node_port)
+    # The same agent without SERVER_URL: libcurl is never loaded, which is most of the difference.
+    pull = start_agent(pull_port)
     stopping = threading.Event()
     try:
-        await_answer(f"http://127.0.0.1:{agent_port}/metrics")
-        await_answer(f"http://127.0.0.1:{node_port}/metrics")
+        for port in (agent_port, node_port, pull_port):
+            await_answer(f"http://127.0.0.1:{port}/metrics")
 
         def scrape():
             while not stopping.wait(15):
-                for port in (agent_port, node_port):
+                for port in (agent_port, node_port, pull_port):
                     get(f"http://127.0.0.1:{port}/metrics")
         scraper = threading.Thread(target=scrape, daemon=True)
         scraper.start()
         started = time.monotonic()
-        ticks = {p.pid: cpu_ticks(p.pid) for p in (agent, node)}
-        rss = {agent.pid: [], node.pid: []}
+        ticks = {p.pid: cpu_ticks(p.pid) for p in (agent, node, pull)}
+        rss = {agent.pid: [], node.pid: [], pull.pid: []}
         while time.monotonic() - started < seconds:
             for pid in rss:
                 rss[pid].append(status_kib(pid, "VmRSS"))
@@ -192,21 +194,24 @@ def footprint():
         elapsed = time.monotonic() - started
         processes = len(psutil.pids())
         figures = {}
-        for process in (agent, node):
+        for process in (agent, node, pull):
             samples = rss[process.pid]
             figures[process.pid] = (status_kib(process.pid, "VmHWM"), statistics.median(samples[len(samples) // 2:]),
                                     (cpu_ticks(process.pid) - ticks[process.pid]) / TICKS / elapsed * 100)
-        ours, peer = figures[agent.pid], figures[node.pid]
+        ours, peer, pulling = figures[agent.pid], figures[node.pid], figures[pull.pid]
         how = (f"VmHWM and the median VmRSS of the second half, read every second; CPU from utime+stime in "
                f"/proc/PID/stat over {elapsed / 60:.1f} min; {processes} processes on the host")
         row("Footprint", "peak RSS", mib(ours[0]), mib(peer[0]), "≤ 16 MiB", how)
         row("Footprint", "steady RSS", mib(ours[1]), mib(peer[1]), "≤ 16 MiB", how)
         row("Footprint", "CPU, % of one core", f"{ours[2]:.3f} %", f"{peer[2]:.3f} %", "≤ 0.05 %", how)
+        row("Footprint", "pull-only (no SERVER_URL): peak / steady RSS, CPU",
+            f"{mib(pulling[0])} / {mib(pulling[1])}, {pulling[2]:.3f} %", f"{mib(peer[0])} / {mib(peer[1])}, {peer[2]:.3f} %",
+            "≤ 16 MiB", "the same window and scrapes, a third process")
         wire(dashboard)
     finally:
         stopping.set()
-        stop(agent)
-        stop(node)
+        for process in (agent, node, pull):
+            stop(process)
         receiver.kill()
         shutil.rmtree(state, ignore_errors=True)
 

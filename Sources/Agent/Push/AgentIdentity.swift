@@ -57,7 +57,10 @@ struct AgentIdentity: Sendable, Equatable {
 
     static func sha256Hex(_ bytes: [UInt8]) -> String {
         var out = [CChar](repeating: 0, count: 65)
-        bytes.withUnsafeBytes { chc_sha256_hex($0.baseAddress, $0.count, &out) }
+        // Reached only after a DashboardClient was made, so libcrypto is loaded; without it there is no
+        // identity to give, and a made-up one would register a stranger.
+        let status = bytes.withUnsafeBytes { chc_sha256_hex($0.baseAddress, $0.count, &out) }
+        precondition(status == 0, chc_library_error().map { String(cString: $0) } ?? "SHA-256 failed")
         return String(decoding: out.prefix(64).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 

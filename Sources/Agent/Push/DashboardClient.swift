@@ -20,8 +20,14 @@ final class DashboardClient: @unchecked Sendable {
         case unreachable(String)
     }
 
-    init(baseURL: String, caFile: String?, verifyTLS: Bool, connectTimeout: Double, totalTimeout: Double) {
-        self.client = chc_client_new()!
+    /// Throws when libcurl cannot be loaded (it is loaded on first use: pull-only never maps it).
+    init(baseURL: String, caFile: String?, verifyTLS: Bool, connectTimeout: Double, totalTimeout: Double)
+        throws(LibraryError)
+    {
+        guard let client = chc_client_new() else {
+            throw LibraryError(reason: chc_library_error().map { String(cString: $0) } ?? "out of memory")
+        }
+        self.client = client
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.caFile = caFile
         self.verifyTLS = verifyTLS
@@ -78,6 +84,12 @@ final class DashboardClient: @unchecked Sendable {
         return .http(status: response.status, body: text,
                      retryAfter: response.retry_after_seconds >= 0 ? Double(response.retry_after_seconds) : nil)
     }
+}
+
+/// libcurl or libcrypto missing or unusable.
+struct LibraryError: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
 }
 
 private func withOptionalCString<R>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {

@@ -25,7 +25,7 @@ final class PushPipeline: Sendable {
         let spool = try Spool(directory: settings.spoolDir, maxBytes: settings.spoolMaxBytes)
         let status = PushStatus(spool: spool)
         warnAboutTransport(settings, logger: pushLogger)
-        let client = DashboardClient(
+        let client = try DashboardClient(
             baseURL: settings.serverURL, caFile: settings.caFile, verifyTLS: settings.tlsVerify,
             connectTimeout: settings.pushConnectTimeout, totalTimeout: settings.pushTimeout)
         let pusher = Pusher(

@@ -1,6 +1,6 @@
 /* ShelterAgent's dashboard client: one HTTP(S) request at a time through libcurl, plus the few system
  * facts and digests registration needs. Swift cannot call libcurl's variadic curl_easy_setopt, hence
- * this thin C layer. */
+ * this thin C layer; libcurl and libcrypto are loaded on first use (library.c). */
 #ifndef CHC_H
 #define CHC_H
 
@@ -34,7 +34,10 @@ typedef struct {
     char error[256];
 } chc_response;
 
+/* NULL when libcurl could not be loaded (chc_library_error says why) or memory ran out. */
 chc_client *chc_client_new(void);
+/* Why libcurl or libcrypto could not be loaded; NULL once they are. Loads them if not yet tried. */
+const char *chc_library_error(void);
 void chc_client_free(chc_client *client);
 /* From any thread: makes the request under way (and any started later, until called with 0) fail at once. */
 void chc_client_abort(chc_client *client, int abort);
@@ -42,8 +45,8 @@ void chc_client_abort(chc_client *client, int abort);
 int chc_perform(chc_client *client, const chc_request *request, chc_response *response);
 void chc_response_free(chc_response *response);
 
-/* Lowercase hex SHA-256 of data into out (65 bytes with the NUL). */
-void chc_sha256_hex(const void *data, size_t len, char out[65]);
+/* Lowercase hex SHA-256 of data into out (65 bytes with the NUL); 0, or -1 without libcrypto. */
+int chc_sha256_hex(const void *data, size_t len, char out[65]);
 /* CRC-32 (zlib's), for spool records. */
 uint32_t chc_crc32(const void *data, size_t len);
 /* Cryptographically random bytes; 0 or -1. */
