@@ -45,9 +45,7 @@ struct ConfigurationCheck {
         } else {
             let client: DashboardClient
             do {
-                client = try DashboardClient(
-                    baseURL: settings.serverURL, caFile: settings.caFile, verifyTLS: settings.tlsVerify,
-                    connectTimeout: settings.pushConnectTimeout, totalTimeout: settings.pushTimeout)
+                client = try DashboardClient(settings: settings)
             } catch {
                 problems.append("SERVER_URL \(settings.serverURL): \(error)")
                 return (problems, notes)

@@ -3,17 +3,12 @@ import Testing
 
 /// The binary's command line: configuration errors, `--once`, `--version`, and psutil agreeing with it.
 @Suite struct CommandLineTests {
-    func agent(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> CommandResult {
-        try run(Paths.agent, arguments, environment: ["PATH": "/usr/bin:/bin", "LOG_FILE": ""].merging(environment) { _, new in new },
-                directory: directory)
-    }
-
     @Test func aBadValueNamesTheVariableAndItsSourceAndExits2() throws {
-        let fromEnvironment = try agent([], environment: ["COLLECTION_INTERVAL": "soon"])
+        let fromEnvironment = try runAgent([], environment: ["COLLECTION_INTERVAL": "soon"])
         #expect(fromEnvironment.status == 2)
         #expect(fromEnvironment.stderr.contains("COLLECTION_INTERVAL=\"soon\" (from environment)"), "\(fromEnvironment.stderr)")
 
-        let fromFlag = try agent(["--listen", "localhost"])
+        let fromFlag = try runAgent(["--listen", "localhost"])
         #expect(fromFlag.status == 2 && fromFlag.stderr.contains("LISTEN_ADDRESS=\"localhost\" (from --listen)"))
     }
 
@@ -22,24 +17,24 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try "# settings\nLOG_LEVEL=debug\nAPI_TOKEN 0123secret\n".write(toFile: directory + "/.env", atomically: true, encoding: .utf8)
-        let result = try agent([], directory: directory)
+        let result = try runAgent([], directory: directory)
         #expect(result.status == 2)
         #expect(result.stderr.contains(".env line 3: expected KEY=value"), "\(result.stderr)")
         #expect(!result.stderr.contains("0123secret"))
 
         try "LOG_LEVEL=loud\n".write(toFile: directory + "/.env", atomically: true, encoding: .utf8)
-        let badValue = try agent([], directory: directory)
+        let badValue = try runAgent([], directory: directory)
         #expect(badValue.status == 2 && badValue.stderr.contains("LOG_LEVEL=\"loud\" (from .env line 1)"), "\(badValue.stderr)")
     }
 
     @Test func versionAndHelp() throws {
-        #expect(try agent(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
-        let help = try agent(["--help"])
+        #expect(try runAgent(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+        let help = try runAgent(["--help"])
         #expect(help.status == 0 && help.stdout.contains("COLLECTION_INTERVAL") && help.stdout.contains("--once"))
     }
 
     @Test func onceOnTheLiveHostPrintsRates() throws {
-        let result = try agent(["--once", "--collection-interval", "0.3"])
+        let result = try runAgent(["--once", "--collection-interval", "0.3"])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let cpu = try #require(json["cpu"] as? [String: Any])
@@ -57,7 +52,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: proc) }
         try FileManager.default.copyItem(atPath: Paths.fixtureHost + "/proc/" + file, toPath: proc + "/meminfo")
         // Only meminfo is there: the other collectors fail, and memory must not mind.
-        let result = try agent(["--once", "--collection-interval", "0.01"], environment: ["PROC_ROOT": proc])
+        let result = try runAgent(["--once", "--collection-interval", "0.01"], environment: ["PROC_ROOT": proc])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let memory = try #require(json["memory"] as? [String: Any])

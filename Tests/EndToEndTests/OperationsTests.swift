@@ -4,14 +4,9 @@ import Testing
 /// What operators run around the agent: `--check-config` before enabling the service, STATE_DIR for where
 /// state lives, and the console log's stream.
 @Suite struct OperationsTests {
-    func agent(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> CommandResult {
-        try run(Paths.agent, arguments, environment: ["PATH": "/usr/bin:/bin", "LOG_FILE": ""].merging(environment) { _, new in new },
-                directory: directory)
-    }
-
     @Test func checkConfigPassesWithAReachableDashboard() throws {
         let receiver = try Receiver()
-        let result = try agent(["--check-config", "--listen", "127.0.0.1:0"], environment: fixtureEnvironment.merging(["SERVER_URL": receiver.url]) { $1 })
+        let result = try runAgent(["--check-config", "--listen", "127.0.0.1:0"], environment: fixtureEnvironment.merging(["SERVER_URL": receiver.url]) { $1 })
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("ok: dashboard \(receiver.url)/health answers 200"), "\(result.stdout)")
         #expect(result.stdout.contains("ok: 8 of 8 collectors read the host"), "\(result.stdout)")
@@ -24,7 +19,7 @@ import Testing
         let busy = try RunningAgent(environment: fixtureEnvironment)
         defer { _ = busy.stop() }
         let address = String(busy.baseURL.dropFirst("http://".count))
-        let result = try agent(
+        let result = try runAgent(
             ["--check-config", "--listen", address],
             environment: ["SERVER_URL": "http://127.0.0.1:9", "PUSH_CONNECT_TIMEOUT": "1", "PROC_ROOT": "/nonexistent"])
         #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
@@ -33,7 +28,7 @@ import Testing
         #expect(result.stdout.contains("problem: collector cpu: /nonexistent/stat: No such file or directory"), "\(result.stdout)")
         #expect(result.stdout.hasSuffix("problem(s)\n"))
 
-        let badValue = try agent(["--check-config"], environment: ["SEND_INTERVAL": "often"])
+        let badValue = try runAgent(["--check-config"], environment: ["SEND_INTERVAL": "often"])
         #expect(badValue.status == 2 && badValue.stderr.contains("SEND_INTERVAL=\"often\" (from environment)"))
     }
 
@@ -59,12 +54,12 @@ import Testing
     }
 
     @Test func theConsoleLogGoesWhereLogConsoleSays() throws {
-        let toStdout = try agent(["--once", "--collection-interval", "0.1"], environment: fixtureEnvironment.merging(["LOG_CONSOLE": "stdout", "LOG_LEVEL": "debug", "PROC_ROOT": "/nonexistent"]) { $1 })
+        let toStdout = try runAgent(["--once", "--collection-interval", "0.1"], environment: fixtureEnvironment.merging(["LOG_CONSOLE": "stdout", "LOG_LEVEL": "debug", "PROC_ROOT": "/nonexistent"]) { $1 })
         #expect(toStdout.stdout.contains(" - collector - WARNING - collector cpu started failing"), "\(toStdout.stdout)")
         #expect(toStdout.stderr.isEmpty, "\(toStdout.stderr)")
-        let nowhere = try agent(["--once", "--collection-interval", "0.1"], environment: ["LOG_CONSOLE": "none", "PROC_ROOT": "/nonexistent"])
+        let nowhere = try runAgent(["--once", "--collection-interval", "0.1"], environment: ["LOG_CONSOLE": "none", "PROC_ROOT": "/nonexistent"])
         #expect(!nowhere.stdout.contains("WARNING") && nowhere.stderr.isEmpty, "\(nowhere.stdout)\(nowhere.stderr)")
-        let wrong = try agent([], environment: ["LOG_CONSOLE": "syslog"])
+        let wrong = try runAgent([], environment: ["LOG_CONSOLE": "syslog"])
         #expect(wrong.status == 2 && wrong.stderr.contains("LOG_CONSOLE=\"syslog\" (from environment): expected one of stderr, stdout, none"), "\(wrong.stderr)")
     }
 }

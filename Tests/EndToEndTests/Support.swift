@@ -88,6 +88,16 @@ func curl(_ url: String, _ extra: [String] = []) throws -> HTTPResult {
 }
 
 /// The agent binary running in the background on a port of its own choosing.
+/// The agent run to completion (a flag like --once or --check-config, or a bad setting), with a minimal
+/// environment and no log file.
+func runAgent(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws
+    -> CommandResult
+{
+    try run(
+        Paths.agent, arguments,
+        environment: ["PATH": "/usr/bin:/bin", "LOG_FILE": ""].merging(environment) { _, new in new }, directory: directory)
+}
+
 final class RunningAgent {
     let process = Process()
     let baseURL: String

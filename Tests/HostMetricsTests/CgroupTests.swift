@@ -38,6 +38,24 @@ import Testing
         #expect(cgroup.pressure[1].some.avg10 == 1.5)
     }
 
+    @Test func mountinfoIsReadAgainOnlyWhenTheGroupChanges() throws {
+        let tree = FileManager.default.temporaryDirectory.appendingPathComponent("cgroup-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: tree) }
+        try FileManager.default.copyItem(atPath: Fixtures.directory + "/cgroup/v2", toPath: tree)
+        let collector = CgroupCollector(own: FileTree(root: tree))
+        var snapshot = Snapshot(sequence: 1, timestamp: 0, hostname: "fixture")
+        let instant = SampleInstant(monotonic: 0, wall: 0)
+        try collector.collect(into: &snapshot, at: instant)
+        let first = try #require(snapshot.cgroup)
+        try FileManager.default.removeItem(atPath: tree + "/proc/self/mountinfo")
+        try collector.collect(into: &snapshot, at: instant)
+        #expect(snapshot.cgroup == first, "same group: the mounts parsed before still serve")
+        try "0::/elsewhere\n".write(toFile: tree + "/proc/self/cgroup", atomically: true, encoding: .utf8)
+        #expect(throws: FileError.self, "moved: mountinfo is read again") {
+            try collector.collect(into: &snapshot, at: instant)
+        }
+    }
+
     @Test func noLimitIsNil() throws {
         #expect(try CgroupValues.limit(Array("max\n".utf8), file: "memory.max") == nil)
         #expect(try CgroupValues.limit(Array("9223372036854771712\n".utf8), file: "memory.limit_in_bytes") == nil)

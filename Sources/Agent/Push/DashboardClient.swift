@@ -35,6 +35,13 @@ final class DashboardClient: @unchecked Sendable {
         self.totalTimeoutMs = Int(totalTimeout * 1000)
     }
 
+    /// The client SERVER_URL and the TLS and timeout settings describe.
+    convenience init(settings: Settings) throws(LibraryError) {
+        try self.init(
+            baseURL: settings.serverURL, caFile: settings.caFile, verifyTLS: settings.tlsVerify,
+            connectTimeout: settings.pushConnectTimeout, totalTimeout: settings.pushTimeout)
+    }
+
     deinit { chc_client_free(client) }
 
     /// Ends the request under way at once (within libcurl's one-second progress tick); shutdown uses it so

@@ -25,9 +25,7 @@ final class PushPipeline: Sendable {
         let spool = try Spool(directory: settings.spoolDir, maxBytes: settings.spoolMaxBytes)
         let status = PushStatus(spool: spool)
         warnAboutTransport(settings, logger: pushLogger)
-        let client = try DashboardClient(
-            baseURL: settings.serverURL, caFile: settings.caFile, verifyTLS: settings.tlsVerify,
-            connectTimeout: settings.pushConnectTimeout, totalTimeout: settings.pushTimeout)
+        let client = try DashboardClient(settings: settings)
         let pusher = Pusher(
             client: client, spool: spool, store: store, status: status,
             settings: PushSettings(

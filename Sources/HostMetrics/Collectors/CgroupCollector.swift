@@ -7,6 +7,9 @@ import API
 public final class CgroupCollector: Collector {
     public let name = "cgroup"
     private let own: FileTree
+    /// mountinfo as parsed for the membership it was read with. A container host's mountinfo runs to
+    /// thousands of lines; it is read again only when the agent is moved to another group.
+    private var mounts: (membership: [UInt8], parsed: CgroupMounts)?
 
     /// `own` is "/" in production; a fixture tree shaped like it in tests.
     public init(own: FileTree = FileTree(root: "/")) {
@@ -14,8 +17,15 @@ public final class CgroupCollector: Collector {
     }
 
     public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
-        let membership = try ProcCgroup.parse(try own.read("proc/self/cgroup"))
-        let mounts = try CgroupMounts.parse(try own.read("proc/self/mountinfo"))
+        let membershipBytes = try own.read("proc/self/cgroup")
+        let membership = try ProcCgroup.parse(membershipBytes)
+        let mounts: CgroupMounts
+        if let cached = self.mounts, cached.membership == membershipBytes {
+            mounts = cached.parsed
+        } else {
+            mounts = try CgroupMounts.parse(try own.read("proc/self/mountinfo"))
+            self.mounts = (membershipBytes, mounts)
+        }
         func directory(_ mount: CgroupMounts.Mount?, _ path: String?) -> String? {
             guard let mount, let path, let full = CgroupMounts.directory(of: path, in: mount) else { return nil }
             return String(full.drop { $0 == "/" })
