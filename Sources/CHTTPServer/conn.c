@@ -37,6 +37,7 @@ chs_conn *chs_conn_open(chs_server *server, int fd) {
     conn->fd = fd;
     conn->server = server;
     conn->last_activity_ms = chs_now_ms();
+    chs_deadline(server, conn->last_activity_ms + server->config.idle_timeout_ms);
     struct epoll_event event = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = conn};
     if (epoll_ctl(server->epoll_fd, EPOLL_CTL_ADD, fd, &event) != 0) {
         free(conn->rbuf);
@@ -79,7 +80,7 @@ static void start_lingering(chs_server *server, chs_conn *conn) {
     shutdown(conn->fd, SHUT_WR);
     conn->linger_until_ms = chs_now_ms() + CHS_LINGER_MS;
     conn->rlen = 0;
-    (void)server;
+    chs_deadline(server, conn->linger_until_ms);
 }
 
 /* Writes what is queued; returns -1 if the connection was closed. */
@@ -196,6 +197,11 @@ static void enter_h2(chs_server *server, chs_conn *conn) {
     conn->request_started_ms = 0;
 }
 
+static void request_started(chs_server *server, chs_conn *conn, int64_t now) {
+    conn->request_started_ms = now;
+    chs_deadline(server, now + server->config.request_timeout_ms);
+}
+
 /* Answers every complete request in the buffer, in order, until output backs up. */
 static void process(chs_server *server, chs_conn *conn) {
     const chs_config *config = &server->config;
@@ -219,7 +225,7 @@ static void process(chs_server *server, chs_conn *conn) {
             chs_conn_fail(server, conn, 414, "request line too long");
         } else if (consumed == CHS_PARSE_PARTIAL) {
             if (conn->rlen == config->max_header_bytes) chs_conn_fail(server, conn, 431, "request head too large");
-            else if (!conn->request_started_ms) conn->request_started_ms = chs_now_ms();
+            else if (!conn->request_started_ms) request_started(server, conn, chs_now_ms());
             return;
         } else if (consumed == CHS_PARSE_TOO_MANY_HEADERS) {
             chs_conn_fail(server, conn, 431, "too many header fields");
@@ -230,7 +236,8 @@ static void process(chs_server *server, chs_conn *conn) {
             if (conn->close_after_write) return; /* dispatch refused it (400, 413): the input is dropped */
             memmove(conn->rbuf, conn->rbuf + consumed, conn->rlen - (size_t)consumed);
             conn->rlen -= (size_t)consumed;
-            conn->request_started_ms = conn->rlen ? chs_now_ms() : 0;
+            conn->request_started_ms = 0;
+            if (conn->rlen) request_started(server, conn, chs_now_ms());
             if (conn->h2) enter_h2(server, conn); /* upgraded: the rest is the client's HTTP/2 preface */
         }
     }
@@ -293,7 +300,7 @@ void chs_conn_readable(chs_server *server, chs_conn *conn) {
         }
         conn->rlen += (size_t)n;
         conn->last_activity_ms = chs_now_ms();
-        if (!conn->request_started_ms) conn->request_started_ms = conn->last_activity_ms;
+        if (!conn->request_started_ms) request_started(server, conn, conn->last_activity_ms);
         process(server, conn);
         if (conn->h2) {
             pump_h2(server, conn);
@@ -316,20 +323,32 @@ void chs_conn_writable(chs_server *server, chs_conn *conn) {
     chs_conn_readable(server, conn);
 }
 
+/* Closes what has timed out and records when the others next may, since activity only moves their
+ * deadlines later than the ones recorded when they were set. */
 void chs_conn_sweep(chs_server *server, int64_t now) {
+    const chs_config *config = &server->config;
+    server->next_sweep_ms = INT64_MAX;
     chs_conn *conn = server->conns;
     while (conn) {
         chs_conn *next = conn->next;
-        const chs_config *config = &server->config;
         if (conn->linger_until_ms) {
             if (now >= conn->linger_until_ms) chs_conn_close(server, conn);
-        } else if (conn->request_started_ms && now - conn->request_started_ms >= config->request_timeout_ms) {
-            __atomic_add_fetch(&server->timeouts, 1, __ATOMIC_RELAXED);
-            chs_conn_fail(server, conn, 408, "request not received in time");
-            flush(server, conn);
+            else chs_deadline(server, conn->linger_until_ms);
+        } else if (conn->request_started_ms) {
+            if (now - conn->request_started_ms >= config->request_timeout_ms) {
+                __atomic_add_fetch(&server->timeouts, 1, __ATOMIC_RELAXED);
+                chs_conn_fail(server, conn, 408, "request not received in time");
+                conn->request_started_ms = 0; /* answered: only the idle timeout applies from here */
+                if (flush(server, conn) == 0 && !conn->linger_until_ms)
+                    chs_deadline(server, conn->last_activity_ms + config->idle_timeout_ms);
+            } else {
+                chs_deadline(server, conn->request_started_ms + config->request_timeout_ms);
+            }
         } else if (now - conn->last_activity_ms >= config->idle_timeout_ms) {
             __atomic_add_fetch(&server->timeouts, 1, __ATOMIC_RELAXED);
             chs_conn_close(server, conn);
+        } else {
+            chs_deadline(server, conn->last_activity_ms + config->idle_timeout_ms);
         }
         conn = next;
     }

@@ -39,6 +39,7 @@ struct chs_server {
     chs_conn *conns;
     chs_conn *closed; /* closed during this batch of events; freed after it, since later events may name them */
     int open_connections;
+    int64_t next_sweep_ms; /* the earliest time a connection may time out; INT64_MAX when none can */
     uint64_t accepted, rejected, evicted, requests, bad_requests, timeouts;
 };
 
@@ -52,6 +53,10 @@ struct chs_responder {
 };
 
 int64_t chs_now_ms(void);
+/* Records a time at which a connection may time out, so the loop wakes for it (and not before). */
+static inline void chs_deadline(struct chs_server *server, int64_t at_ms) {
+    if (at_ms < server->next_sweep_ms) server->next_sweep_ms = at_ms;
+}
 chs_conn *chs_conn_open(chs_server *server, int fd);
 void chs_conn_close(chs_server *server, chs_conn *conn);
 void chs_conn_free_closed(chs_server *server);

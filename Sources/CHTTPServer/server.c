@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define CHS_SWEEP_MS 250
+#define CHS_RETRY_LISTEN_MS 250
 
 void chs_config_default(chs_config *config) {
     memset(config, 0, sizeof *config);
@@ -109,6 +109,8 @@ static void set_listening(chs_server *server, int on) {
     struct epoll_event event = {.events = on ? EPOLLIN : 0, .data.ptr = &server->listen_fd};
     epoll_ctl(server->epoll_fd, EPOLL_CTL_MOD, server->listen_fd, &event);
     server->listening_paused = !on;
+    /* Out of descriptors: try again after a pause rather than spin on a listener that stays readable. */
+    if (!on) chs_deadline(server, chs_now_ms() + CHS_RETRY_LISTEN_MS);
 }
 
 /* The least recently active connection with nothing under way: no request part-way in, no output queued,
@@ -170,9 +172,16 @@ static void *run_loop(void *arg) {
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
     struct epoll_event events[64];
-    int64_t next_sweep = chs_now_ms() + CHS_SWEEP_MS;
+    server->next_sweep_ms = INT64_MAX;
     for (;;) {
-        int n = epoll_wait(server->epoll_fd, events, 64, CHS_SWEEP_MS);
+        /* Sleep until an event or the earliest timeout, never on a fixed tick: an idle agent (or one
+         * holding a scraper's keep-alive connection) wakes only when something is due. */
+        int timeout = -1;
+        if (server->next_sweep_ms != INT64_MAX) {
+            int64_t wait = server->next_sweep_ms - chs_now_ms();
+            timeout = wait < 0 ? 0 : wait > INT32_MAX ? INT32_MAX : (int)wait;
+        }
+        int n = epoll_wait(server->epoll_fd, events, 64, timeout);
         if (n < 0 && errno != EINTR) break;
         for (int i = 0; i < n; i++) {
             void *tag = events[i].data.ptr;
@@ -190,10 +199,9 @@ static void *run_loop(void *arg) {
             chs_conn_readable(server, conn);
         }
         int64_t now = chs_now_ms();
-        if (now >= next_sweep) {
+        if (now >= server->next_sweep_ms) {
             chs_conn_sweep(server, now);
             if (server->listening_paused) set_listening(server, 1);
-            next_sweep = now + CHS_SWEEP_MS;
         }
         chs_conn_free_closed(server);
     }

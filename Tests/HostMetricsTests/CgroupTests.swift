@@ -86,8 +86,8 @@ import Testing
         try PressureCollector(proc: Fixtures.host.proc).collect(into: &snapshot, at: SampleInstant(monotonic: 0, wall: 0))
         let pressure = try #require(snapshot.pressure)
         #expect(pressure.map(\.resource) == ["cpu", "memory", "io"])
-        #expect(pressure[0].some.totalSeconds == 93.639623)
-        #expect(pressure[2].full?.totalSeconds == 9.413623)
+        #expect(pressure[0].some.totalSeconds == 19.144582)
+        #expect(pressure[2].full?.totalSeconds == 4.177224)
         // A kernel without PSI has no /proc/pressure: nothing to report, and no failure.
         try PressureCollector(proc: FileTree(root: Fixtures.directory + "/cgroup/v1/proc"))
             .collect(into: &snapshot, at: SampleInstant(monotonic: 0, wall: 0))

@@ -1,5 +1,6 @@
 import API
 import Dispatch
+import Glibc
 import Logging
 import Synchronization
 import Testing
@@ -16,11 +17,20 @@ import Testing
             if path == "/hung" { release.wait() }
             return .usage(.init(sizeBytes: 1, freeBytes: 1, availableBytes: 1, files: 1, filesFree: 1))
         }
-        #expect(statFS.usage(of: "/hung") == .stuck)
-        #expect(statFS.usage(of: "/hung") == .stuck)
-        #expect(statFS.usage(of: "/fine") != .stuck)
+        #expect(statFS.usage(of: "/hung", fstype: "nfs4") == .stuck)
+        #expect(statFS.usage(of: "/hung", fstype: "nfs4") == .stuck)
+        #expect(statFS.usage(of: "/fine", fstype: "fuseblk") != .stuck)
         #expect(calls.withLock { $0 } == 2, "the second look at /hung must not start another call")
         release.signal()
+    }
+
+    @Test func localDiskFilesystemsAreAskedOnTheCallersThread() {
+        let caller = pthread_self()
+        let statFS = StatFS(timeoutSeconds: 0.5) { _ in
+            pthread_equal(pthread_self(), caller) != 0 ? .usage(.init(sizeBytes: 1, freeBytes: 1, availableBytes: 1, files: 1, filesFree: 1)) : .failed(errno: 0)
+        }
+        #expect(statFS.usage(of: "/", fstype: "ext4") != .failed(errno: 0))
+        #expect(statFS.usage(of: "/mnt/nas", fstype: "nfs4") == .failed(errno: 0), "a network mount goes through the deadline")
     }
 
     @Test func aFailingCollectorLeavesItsSectionEmptyAndIsLoggedOnceEachWay() {

@@ -94,11 +94,20 @@ import Testing
         #expect(io == PIDIO(readBytes: 4096, writeBytes: 8192))
         #expect(PIDCmdline.parse(Array("ls\0-l\0\0".utf8)).arguments == ["ls", "-l"])
         #expect(PIDCmdline.parse([]).arguments.isEmpty)
-        #expect(try PIDStatus.parse(Array("Name:\tx\nUid:\t1000\t0\t0\t0\n".utf8)) == PIDStatus(realUID: 1000, residentBytes: nil))
-        let captured = try PIDStatus.parse(try Fixtures.bytes("host/proc/\(try Fixtures.capturedPID("odd"))/status"))
-        #expect(captured.residentBytes == 1788 * 1024)
-        // Kernel threads have no VmRSS line.
-        #expect(try PIDStatus.parse(try Fixtures.bytes("host/proc/2/status")).residentBytes == nil)
+        #expect(try PIDStatus.parse(Array("Name:\tx\nUid:\t1000\t0\t0\t0\n".utf8)) == PIDStatus(realUID: 1000))
+        #expect(throws: ParseError.self) { try PIDStatus.parse(Array("Name:\tx\n".utf8)) }
+    }
+
+    @Test func pidStatmGivesExactResidentPages() throws {
+        let odd = try Fixtures.capturedPID("odd")
+        let statm = try PIDStatm.parse(try Fixtures.bytes("host/proc/\(odd)/statm")[...])
+        // Captured together with status, whose VmRSS is the same figure in kB.
+        let status = String(decoding: try Fixtures.bytes("host/proc/\(odd)/status"), as: UTF8.self)
+        let vmRSS = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }?.split(separator: " ").dropFirst().first
+        #expect(vmRSS.flatMap { UInt64($0) } == statm.residentPages * 4)
+        // Kernel threads have no memory map: every count is zero.
+        #expect(try PIDStatm.parse(try Fixtures.bytes("host/proc/2/statm")[...]).residentPages == 0)
+        #expect(throws: ParseError.self) { try PIDStatm.parse(Array("12 3\n".utf8)[...]) }
     }
 
     @Test func passwdFirstEntryWins() {

@@ -4,14 +4,14 @@ import API
 /// but idle and iowait; guest time is already inside user and nice, so it is not counted twice.
 public final class CPUCollector: Collector {
     public let name = "cpu"
-    private let proc: FileTree
+    private let proc: KeptFiles
     private var previousTotal: ProcStat.CPULine?
     private var previousPerCPU: [String: ProcStat.CPULine] = [:]
     /// USER_HZ: the kernel reports ticks of 1/100 s to user space on every architecture Linux runs on.
     private let ticksPerSecond: Double
 
     public init(proc: FileTree, ticksPerSecond: Double) {
-        self.proc = proc
+        self.proc = KeptFiles(proc)
         self.ticksPerSecond = ticksPerSecond
     }
 

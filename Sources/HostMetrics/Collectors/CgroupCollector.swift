@@ -6,14 +6,14 @@ import API
 /// Deliberately not PROC_ROOT/SYS_ROOT: those are the host's, and the question is this process's limits.
 public final class CgroupCollector: Collector {
     public let name = "cgroup"
-    private let own: FileTree
+    private let own: KeptFiles
     /// mountinfo as parsed for the membership it was read with. A container host's mountinfo runs to
     /// thousands of lines; it is read again only when the agent is moved to another group.
     private var mounts: (membership: [UInt8], parsed: CgroupMounts)?
 
     /// `own` is "/" in production; a fixture tree shaped like it in tests.
     public init(own: FileTree = FileTree(root: "/")) {
-        self.own = own
+        self.own = KeptFiles(own)
     }
 
     public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {

@@ -4,12 +4,12 @@ import API
 /// twice), with per-device rates and a total over physical disks.
 public final class DiskIOCollector: Collector {
     public let name = "diskstats"
-    private let proc: FileTree
+    private let proc: KeptFiles
     private let sys: FileTree
     private var previous: [String: (counters: DiskStats.Device, at: Double)] = [:]
 
     public init(proc: FileTree, sys: FileTree) {
-        self.proc = proc
+        self.proc = KeptFiles(proc)
         self.sys = sys
     }
 

@@ -5,12 +5,12 @@ import API
 /// container overlays of one disk would otherwise count its space twice.
 public final class FilesystemCollector: Collector {
     public let name = "filesystem"
-    private let proc: FileTree
+    private let proc: KeptFiles
     private let rootfs: FileTree
     private let statFS: StatFS
 
     public init(proc: FileTree, rootfs: FileTree, statFS: StatFS = StatFS()) {
-        self.proc = proc
+        self.proc = KeptFiles(proc)
         self.rootfs = rootfs
         self.statFS = statFS
     }
@@ -23,7 +23,7 @@ public final class FilesystemCollector: Collector {
         var filesystems: [Filesystem] = []
         var unavailable: [String] = []
         for entry in Self.realMounts(mounts, types: types) {
-            switch statFS.usage(of: rootfs.path(String(entry.mountpoint.drop { $0 == "/" }))) {
+            switch statFS.usage(of: rootfs.path(String(entry.mountpoint.drop { $0 == "/" })), fstype: entry.fstype) {
             case .usage(let usage):
                 filesystems.append(
                     Filesystem(

@@ -4,11 +4,11 @@ import API
 /// `swap_memory()` do so the dashboard's numbers match what users already know.
 public final class MemoryCollector: Collector {
     public let name = "memory"
-    private let proc: FileTree
+    private let proc: KeptFiles
     private let pageSize: UInt64
 
     public init(proc: FileTree, pageSize: UInt64) {
-        self.proc = proc
+        self.proc = KeptFiles(proc)
         self.pageSize = pageSize
     }
 

@@ -3,15 +3,15 @@ import API
 /// Network counters from /proc/net/dev with per-interface rates and the throughput the dashboard shows.
 public final class NetworkCollector: Collector {
     public let name = "netdev"
-    private let proc: FileTree
+    private let proc: KeptFiles
     private var previous: (interfaces: [String: NetDev.Interface], at: Double)?
 
     public init(proc: FileTree) {
-        self.proc = proc
+        self.proc = KeptFiles(proc)
     }
 
     public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
-        let netdev = try NetDev.parse(try Self.readHostNetDev(proc))
+        let netdev = try NetDev.parse(try Self.readHostNetDev(proc.read))
         var interfaces: [NetworkInterface] = []
         var totalBytesPerSecond: Double?
         for row in netdev.interfaces {
@@ -40,11 +40,13 @@ public final class NetworkCollector: Collector {
     /// /proc/net/dev follows the reader's network namespace, so a container without host networking would
     /// count its own veth. PID 1's view is the host's whenever PROC_ROOT shows the host's processes; where
     /// PID 1 cannot be read (hidepid, ProtectProc), the agent's own view is the best there is.
-    public static func readHostNetDev(_ proc: FileTree) throws(FileError) -> [UInt8] {
+    public static func readHostNetDev(_ proc: FileTree) throws(FileError) -> [UInt8] { try readHostNetDev(proc.read) }
+
+    static func readHostNetDev(_ read: (String) throws(FileError) -> [UInt8]) throws(FileError) -> [UInt8] {
         do {
-            return try proc.read("1/net/dev")
+            return try read("1/net/dev")
         } catch where error.isVanished || error.isPermissionDenied {
-            return try proc.read("net/dev")
+            return try read("net/dev")
         }
     }
 }

@@ -5,10 +5,10 @@ import API
 public final class PressureCollector: Collector {
     public let name = "pressure"
     static let resources = ["cpu", "memory", "io"]
-    private let proc: FileTree
+    private let proc: KeptFiles
 
     public init(proc: FileTree) {
-        self.proc = proc
+        self.proc = KeptFiles(proc)
     }
 
     public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {

@@ -2,10 +2,11 @@ import API
 
 /// Every process's CPU share and memory, with details for the busiest.
 ///
-/// Ranking reads only /proc/PID/stat for every process; status (user, exact RSS), io and cmdline are read for the
+/// Ranking reads only /proc/PID/stat for every process; statm (exact RSS), io and cmdline are read for the
 /// top N by CPU and the top N by memory only, which is what keeps a pass cheap on a host with thousands
-/// of processes. CPU share comes from the change in a process's ticks between passes, keyed by PID and
-/// start time so a reused PID starts fresh instead of inheriting another process's ticks.
+/// of processes, and status (the user) only when a process enters the table and once a minute after.
+/// CPU share comes from the change in a process's ticks between passes, keyed by PID and start time so a
+/// reused PID starts fresh instead of inheriting another process's ticks.
 public final class ProcessCollector: Collector {
     public let name = "processes"
 
@@ -15,15 +16,18 @@ public final class ProcessCollector: Collector {
     }
 
     private let proc: FileTree
-    private let statFiles: StatFiles
+    /// stat, uptime, meminfo: read every pass through kept descriptors.
+    private let kernel: KeptFiles
+    private let files: ProcessFiles
     private let topN: Int
     private let scrubber: CommandLineScrubber
     private let users: UserNames
     private let ticksPerSecond: Double
     private let pageSize: UInt64
     private var previousTicks: [Identity: UInt64] = [:]
-    /// Name and scrubbed command line per process, kept while its /proc/PID/cmdline reads the same bytes:
-    /// masking secrets is the costliest step of a pass, and command lines seldom change.
+    /// What the table showed of each process on the previous pass and is not read again: the scrubbed
+    /// command line while /proc/PID/cmdline reads the same bytes (masking secrets was the costliest step of
+    /// a pass), the owner until it is a minute old.
     private var described: [Identity: Description] = [:]
     /// Seconds since boot at the previous pass; nil before the first.
     private var previousUptime: Double?
@@ -34,7 +38,8 @@ public final class ProcessCollector: Collector {
         roots: HostRoots, topN: Int, scrubber: CommandLineScrubber, ticksPerSecond: Double, pageSize: UInt64
     ) {
         self.proc = roots.proc
-        self.statFiles = StatFiles(proc: roots.proc)
+        self.kernel = KeptFiles(roots.proc)
+        self.files = ProcessFiles(proc: roots.proc)
         self.topN = topN
         self.scrubber = scrubber
         self.users = UserNames(rootfs: roots.rootfs)
@@ -43,9 +48,9 @@ public final class ProcessCollector: Collector {
     }
 
     public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
-        let bootTime = try self.bootTime ?? Double(try ProcStat.parse(try proc.read("stat")).bootTime ?? 0)
+        let bootTime = try self.bootTime ?? Double(try ProcStat.parse(try kernel.read("stat")).bootTime ?? 0)
         self.bootTime = bootTime
-        let uptime = try Uptime.parse(try proc.read("uptime")).seconds
+        let uptime = try Uptime.parse(try kernel.read("uptime")).seconds
         let memoryTotal = (try? MemInfo.parse(try proc.read("meminfo")))?["MemTotal"]
         let scanned = scanStats()
         let percents = scanned.map { cpuPercent($0, uptime: uptime) }
@@ -53,23 +58,25 @@ public final class ProcessCollector: Collector {
         var describedNow: [Identity: Description] = [:]
         for index in Self.ranked(scanned, percents: percents, topN: topN) {
             let stat = scanned[index]
-            guard let details = try readDetails(stat.pid) else { continue }  // exited since the scan
-            let rss = details.residentBytes ?? UInt64(max(stat.rssPages, 0)) * pageSize
             let identity = Identity(pid: stat.pid, startTicks: stat.startTicks)
-            let description = described[identity].flatMap { $0.cmdline == details.cmdline ? $0 : nil }
-                ?? describe(comm: stat.comm, cmdline: details.cmdline)
+            guard let description = describe(stat, known: described[identity], now: instant.monotonic),
+                let statm = files.read(stat.pid, .statm).flatMap({ try? PIDStatm.parse($0) })
+            else { continue }  // exited since the scan
             describedNow[identity] = description
+            let rss = statm.residentPages * pageSize
+            let io = files.read(stat.pid, .io).flatMap { try? PIDIO.parse($0) }
             table.append(
                 ProcessInfo(
                     pid: stat.pid, startTime: bootTime + Double(stat.startTicks) / ticksPerSecond,
                     name: description.name,
-                    user: details.uid.map { users.name(for: $0, now: instant.monotonic) },
+                    user: description.uid.map { users.name(for: $0, now: instant.monotonic) },
                     status: PIDStat.statusName(stat.state), cpuPercent: percents[index],
                     cpuSecondsTotal: Double(stat.cpuTicks) / ticksPerSecond,
                     memoryPercent: memoryTotal.map { $0 == 0 ? 0 : Double(rss) / Double($0) * 100 },
-                    memoryBytes: rss, diskReadBytes: details.io?.readBytes, diskWriteBytes: details.io?.writeBytes,
+                    memoryBytes: rss, diskReadBytes: io?.readBytes, diskWriteBytes: io?.writeBytes,
                     command: description.command))
         }
+        files.keepDetails(only: Set(table.map(\.pid)))
         described = describedNow
         previousTicks = Dictionary(
             scanned.map { (Identity(pid: $0.pid, startTicks: $0.startTicks), $0.cpuTicks) },
@@ -87,9 +94,9 @@ public final class ProcessCollector: Collector {
         for name in names {
             guard let pid = Int32(name), pid > 0 else { continue }
             listed.insert(pid)
-            if let stat = statFiles.stat(pid) { stats.append(stat) }
+            if let bytes = files.read(pid, .stat), let stat = try? PIDStat.parse(bytes) { stats.append(stat) }
         }
-        statFiles.keep(only: listed)
+        files.keep(only: listed)
         return stats
     }
 
@@ -124,39 +131,44 @@ public final class ProcessCollector: Collector {
         return chosen
     }
 
-    private struct Details {
-        var uid: UInt32?
-        var residentBytes: UInt64?
-        var io: PIDIO?
-        /// /proc/PID/cmdline as read, NUL-separated.
-        var cmdline: [UInt8]
-    }
-
     private struct Description {
+        /// /proc/PID/cmdline as read, NUL-separated.
         var cmdline: [UInt8]
         var name: String
         var command: String
+        /// The real user id (psutil's `uids().real`); `nil` if status could not be parsed.
+        var uid: UInt32?
+        var uidReadAt: Double
     }
 
-    private func describe(comm: String, cmdline: [UInt8]) -> Description {
-        let arguments = PIDCmdline.parse(cmdline).arguments
-        return Description(
-            cmdline: cmdline, name: Self.displayName(comm: comm, arguments: arguments),
-            command: arguments.isEmpty ? "[\(comm)]" : scrubber.scrub(arguments).joined(separator: " "))
-    }
+    /// A real uid changes only when a process calls setuid, which daemons do as they start: re-reading
+    /// status once a minute catches that, where reading it every pass cost more than all other files.
+    static let ownerRefreshSeconds = 60.0
 
-    /// `nil` when the process has exited; io is `nil` without the privilege to read it.
-    private func readDetails(_ pid: Int32) throws -> Details? {
-        do {
-            let status = try PIDStatus.parse(try proc.read("\(pid)/status"))
-            let cmdline = try proc.read("\(pid)/cmdline")
-            let io = try? PIDIO.parse(try proc.read("\(pid)/io"))
-            return Details(uid: status.realUID, residentBytes: status.residentBytes, io: io, cmdline: cmdline)
-        } catch let error as FileError where error.isVanished {
-            return nil
-        } catch is ParseError {
-            return nil  // a zombie's status can be cut short while it is reaped
+    /// `nil` when the process has exited.
+    private func describe(_ stat: PIDStat, known: Description?, now: Double) -> Description? {
+        guard let cmdline = files.read(stat.pid, .cmdline) else { return nil }
+        var description: Description
+        if let known, known.cmdline.elementsEqual(cmdline) {
+            description = known
+        } else {
+            let arguments = PIDCmdline.parse(Array(cmdline)).arguments
+            description = Description(
+                cmdline: Array(cmdline), name: Self.displayName(comm: stat.comm, arguments: arguments),
+                command: arguments.isEmpty ? "[\(stat.comm)]" : scrubber.scrub(arguments).joined(separator: " "),
+                uid: known?.uid, uidReadAt: known?.uidReadAt ?? -.infinity)
         }
+        if now - description.uidReadAt >= Self.ownerRefreshSeconds || description.uid == nil {
+            do {
+                description.uid = try PIDStatus.parse(try proc.read("\(stat.pid)/status")).realUID
+                description.uidReadAt = now
+            } catch let error as FileError where error.isVanished {
+                return nil
+            } catch {
+                // A zombie's status can be cut short while it is reaped: no owner this pass.
+            }
+        }
+        return description
     }
 
     /// `comm` is cut at 15 bytes; like psutil, prefer argv[0]'s file name when it starts with it.

@@ -6,7 +6,9 @@ import Synchronization
 
 /// `statvfs` with a deadline. A hung NFS or FUSE mount blocks statvfs for ever; node_exporter learned to
 /// run it aside and give up after a timeout. A mount still stuck from an earlier pass is skipped
-/// without another call, so stuck threads never pile up.
+/// without another call, so stuck threads never pile up. Local disk filesystems answer from counters in
+/// memory and never wait on a device, so they are asked directly: the hop to another thread and back
+/// cost more than the call itself, every pass.
 public final class StatFS: Sendable {
     public struct Usage: Sendable, Equatable {
         public var sizeBytes, freeBytes, availableBytes, files, filesFree: UInt64
@@ -28,7 +30,13 @@ public final class StatFS: Sendable {
         self.call = call
     }
 
-    public func usage(of path: String) -> Outcome {
+    /// Kernel disk filesystems whose statfs reads in-memory counters only.
+    public static let answersFromMemory: Set<String> = [
+        "ext2", "ext3", "ext4", "xfs", "btrfs", "vfat", "exfat", "f2fs", "iso9660", "squashfs",
+    ]
+
+    public func usage(of path: String, fstype: String) -> Outcome {
+        if Self.answersFromMemory.contains(fstype) { return call(path) }
         let alreadyStuck = pending.withLock { !$0.insert(path).inserted }
         guard !alreadyStuck else { return .stuck }
         let attempt = PendingCall()

@@ -81,28 +81,34 @@ public struct PIDStat: Sendable, Equatable {
 /// `/proc/PID/status`, only the real user id (psutil's `uids().real`, which `username()` names).
 public struct PIDStatus: Sendable, Equatable {
     public var realUID: UInt32
-    /// VmRSS in bytes; absent for kernel threads. Exact where /proc/PID/stat's rss is the kernel's cheap
-    /// per-CPU estimate (pages off by tens on a busy process), and what psutil's memory_info().rss reports.
-    public var residentBytes: UInt64?
 
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> PIDStatus {
-        var uid: UInt32?, resident: UInt64?
-        // Uid comes before VmRSS; a kernel thread has no VmRSS, so the scan may run to the end.
+        var uid: UInt32?
         ByteFields.eachLine(bytes[...]) { line in
-            if line.starts(with: "Uid:".utf8) {
-                let fields = ByteFields.fields(line)
-                if fields.count >= 2, let value = ByteFields.unsigned(fields[1]), value <= UInt32.max {
-                    uid = UInt32(value)
-                }
-            } else if line.starts(with: "VmRSS:".utf8) {
-                let fields = ByteFields.fields(line)
-                if fields.count == 3, let kilobytes = ByteFields.unsigned(fields[1]) { resident = kilobytes * 1024 }
-                return false
+            guard line.starts(with: "Uid:".utf8) else { return true }
+            let fields = ByteFields.fields(line)
+            if fields.count >= 2, let value = ByteFields.unsigned(fields[1]), value <= UInt32.max {
+                uid = UInt32(value)
             }
-            return true
+            return false
         }
         guard let uid else { throw ParseError(file: "PID/status", line: 0, reason: "no Uid line") }
-        return PIDStatus(realUID: uid, residentBytes: resident)
+        return PIDStatus(realUID: uid)
+    }
+}
+
+/// `/proc/PID/statm`: sizes in pages. The resident count is exact, the same as status's VmRSS and what
+/// psutil's memory_info().rss reports, where /proc/PID/stat's rss is the kernel's cheap per-CPU estimate
+/// (pages off by tens on a busy process). Zero for kernel threads and zombies, which have no memory map.
+public struct PIDStatm: Sendable, Equatable {
+    public var residentPages: UInt64
+
+    public static func parse(_ bytes: ArraySlice<UInt8>) throws(ParseError) -> PIDStatm {
+        let fields = ByteFields.fields(bytes.prefix { $0 != ByteFields.newline })
+        guard fields.count >= 7, let resident = ByteFields.unsigned(fields[1]) else {
+            throw ParseError(file: "PID/statm", line: 1, reason: "expected 7 page counts", text: ByteFields.text(bytes))
+        }
+        return PIDStatm(residentPages: resident)
     }
 }
 
@@ -112,10 +118,12 @@ public struct PIDIO: Sendable, Equatable {
     public var readBytes: UInt64
     public var writeBytes: UInt64
 
-    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> PIDIO {
+    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> PIDIO { try parse(bytes[...]) }
+
+    public static func parse(_ bytes: ArraySlice<UInt8>) throws(ParseError) -> PIDIO {
         var read: UInt64?
         var write: UInt64?
-        ByteFields.eachLine(bytes[...]) { line in
+        ByteFields.eachLine(bytes) { line in
             if line.starts(with: "read_bytes:".utf8) {
                 read = ByteFields.fields(line).last.flatMap(ByteFields.unsigned)
             } else if line.starts(with: "write_bytes:".utf8) {
