@@ -306,7 +306,11 @@ void chs_conn_readable(chs_server *server, chs_conn *conn) {
             pump_h2(server, conn);
             return;
         }
-        if (flush(server, conn) != 0) return;
+        /* One read per readiness: epoll is level-triggered and reports the socket again if more is
+         * waiting. Reading on while the client kept sending let one busy connection be served again and
+         * again ahead of the others (p99 under wrk -c64 was 4x the median; one read each evens it out). */
+        flush(server, conn);
+        return;
     }
 }
 

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 
 static const char *reason_phrase(int status) {
@@ -57,6 +60,28 @@ static const char *http_date(void) {
     return cached;
 }
 
+/* Bodies at least this long go to the socket straight from the caller's buffer when nothing is queued
+ * before them: copying a 50 KB /metrics page into the output buffer first was a sixth of the loop's time. */
+#define CHS_DIRECT_BODY_MIN 4096
+
+/* Sends head (already queued, alone) and body with one sendmsg; queues what the socket did not take. */
+static void send_direct(chs_conn *conn, const uint8_t *body, size_t body_len) {
+    struct iovec parts[2] = {{conn->wbuf, conn->wlen}, {(void *)body, body_len}};
+    struct msghdr message = {.msg_iov = parts, .msg_iovlen = 2};
+    ssize_t sent;
+    do sent = sendmsg(conn->fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    while (sent < 0 && errno == EINTR);
+    /* An error other than a full socket is left for flush() to meet again and close on. */
+    size_t taken = sent > 0 ? (size_t)sent : 0;
+    if (taken) conn->last_activity_ms = chs_now_ms();
+    size_t head_taken = taken < conn->wlen ? taken : conn->wlen;
+    memmove(conn->wbuf, conn->wbuf + head_taken, conn->wlen - head_taken);
+    conn->wlen -= head_taken;
+    size_t body_taken = taken - head_taken;
+    if (body_taken < body_len && chs_conn_append(conn, body + body_taken, body_len - body_taken) != 0)
+        conn->close_after_write = 1;
+}
+
 void chs_write_response(chs_conn *conn, int status, const char *content_type, const char *extra_headers,
                         const uint8_t *body, size_t body_len, int send_body, int keep_alive) {
     char head[512];
@@ -66,7 +91,9 @@ void chs_write_response(chs_conn *conn, int status, const char *content_type, co
                      body_len, keep_alive ? "" : "Connection: close\r\n");
     if (n < 0 || (size_t)n >= sizeof head) n = 0;
     size_t extra_len = extra_headers ? strlen(extra_headers) : 0;
-    size_t total = (size_t)n + extra_len + 2 + (send_body ? body_len : 0);
+    int direct = send_body && body_len >= CHS_DIRECT_BODY_MIN && conn->woff == conn->wlen;
+    if (direct) conn->wlen = conn->woff = 0;
+    size_t total = (size_t)n + extra_len + 2 + (send_body && !direct ? body_len : 0);
     if (reserve(conn, total) != 0) {
         conn->close_after_write = 1;
         return;
@@ -79,7 +106,9 @@ void chs_write_response(chs_conn *conn, int status, const char *content_type, co
     }
     memcpy(conn->wbuf + conn->wlen, "\r\n", 2);
     conn->wlen += 2;
-    if (send_body && body_len) {
+    if (direct) {
+        send_direct(conn, body, body_len);
+    } else if (send_body && body_len) {
         memcpy(conn->wbuf + conn->wlen, body, body_len);
         conn->wlen += body_len;
     }
