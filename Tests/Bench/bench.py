@@ -152,12 +152,41 @@ def throughput():
         row("Endpoint", "/metrics, h2load h2c 4 connections × 64 streams",
             f"{rate:,.0f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms", "no HTTP/2", "—",
             "h2load -c4 -m64 -D10; percentiles from its per-request log")
-        size = len(get(ours_url)[1])
+        page = get(ours_url)[1]
         node_size = len(get(node_url)[1])
-        row("Endpoint", "/metrics body", f"{size:,} bytes", f"{node_size:,} bytes", "—", "one uncompressed scrape of each")
+        row("Endpoint", "/metrics body", f"{len(page):,} bytes", f"{node_size:,} bytes", "—", "one uncompressed scrape of each")
     finally:
         stop(agent)
         stop(node)
+    static_server_floor(page)
+
+
+def static_server_floor(page):
+    """What this machine gives a tuned static server at 64 connections: nginx serving the agent's own
+    page from a file under the same wrk settings. A reference for the latency bar, not a peer."""
+    nginx = shutil.which("nginx")
+    if not nginx:
+        print("no nginx: the static-server reference row is left out (apt-get install nginx-light)", flush=True)
+        return
+    with tempfile.TemporaryDirectory() as root:
+        os.mkdir(f"{root}/html")
+        with open(f"{root}/html/metrics", "wb") as f:
+            f.write(page)
+        port = free_port()
+        with open(f"{root}/nginx.conf", "w") as f:
+            f.write(f"worker_processes 1; daemon off; pid {root}/nginx.pid; error_log {root}/error.log;\n"
+                    "events { worker_connections 1024; }\n"
+                    f"http {{ access_log off; server {{ listen 127.0.0.1:{port}; root {root}/html; "
+                    "location / { default_type text/plain; } } }\n")
+        server = subprocess.Popen([nginx, "-c", f"{root}/nginx.conf", "-e", f"{root}/error.log"])
+        try:
+            await_answer(f"http://127.0.0.1:{port}/metrics")
+            rate, p50, p99 = wrk(f"http://127.0.0.1:{port}/metrics", 64)
+            row("Endpoint", "reference: nginx, one worker, the same page as a file, wrk 64 connections",
+                "—", f"{rate:,.0f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms", "—",
+                "what this machine gives a static server under the same wrk run: the floor under the p99 bar")
+        finally:
+            stop(server)
 
 
 # --- footprint --------------------------------------------------------------------------------------

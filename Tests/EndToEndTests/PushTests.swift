@@ -125,6 +125,23 @@ import Testing
         #expect(next - refused >= 2.9, "next request \(next - refused) s after the 429 with Retry-After: 3")
     }
 
+    @Test func aRefusedRegistrationIsAskedAgainEverLessOftenAndLoggedOnce() throws {
+        let receiver = try Receiver()
+        try receiver.control(["refuse_registration": true])
+        let agent = try RunningAgent(environment: pushEnvironment(receiver, ["RETRY_MAX_SECONDS": "60"]))
+        func attempts(_ state: [String: Any]) -> [Double] {
+            (state["requests"] as? [[Any]] ?? []).filter { ($0[2] as? String) == "/agent/register" }.compactMap { $0[0] as? Double }
+        }
+        // Base 1 s, doubled per refusal, jitter down to half: the third wait is at least 2 s (at most 4).
+        // Asked again at the base pace, as refusals once were, every wait stays under 1 s.
+        #expect(try receiver.wait(seconds: 15, until: { attempts($0).count >= 4 }))
+        let (_, log) = agent.stop()
+        let times = attempts(try receiver.state())
+        let waits = zip(times.dropFirst(), times).map { $0 - $1 }
+        #expect(waits.count >= 3 && waits[2] >= 1.9, "waits between registrations: \(waits)")
+        #expect(log.components(separatedBy: "refused registration").count - 1 == 1, "\(log)")
+    }
+
     @Test func aFullSpoolDropsTheOldestAndCountsThem() throws {
         let receiver = try Receiver()
         try receiver.control(["mode": "drop"])

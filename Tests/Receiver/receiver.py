@@ -2,7 +2,8 @@
 the real (Laravel) dashboard does, stores what it accepted, and can be told to fail.
 
 Usage: receiver.py [--tls CERT KEY]. Prints "listening PORT" once ready. Control (not part of the
-protocol): POST /_control {"mode": "ok|500|503|429|drop|slow", "retry_after": N, "reject_next_metrics": N}
+protocol): POST /_control {"mode": "ok|500|503|429|drop|slow", "retry_after": N, "reject_next_metrics": N,
+"refuse_registration": true|false}
 and GET /_state (everything accepted, in arrival order).
 """
 import ipaddress
@@ -24,7 +25,7 @@ state = {
     "registrations": 0,
     "requests": [],      # (time, method, path, status, request body bytes)
 }
-control = {"mode": "ok", "retry_after": None, "reject_next_metrics": 0}
+control = {"mode": "ok", "retry_after": None, "reject_next_metrics": 0, "refuse_registration": False}
 METRIC_TYPES = {"cpu", "memory", "disk", "network", "io"}
 
 
@@ -117,6 +118,8 @@ class Handler(BaseHTTPRequestHandler):
             route(payload)
 
     def register(self, p):
+        if control["refuse_registration"]:
+            return self.invalid({"hwid": ["The hwid has already been taken."]})
         errors = {}
         for field, limit in (("agent_id", 255), ("hwid", 255), ("hostname", 255), ("os_type", 50),
                              ("os_version", 255), ("api_token", 255)):

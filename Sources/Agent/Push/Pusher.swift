@@ -35,6 +35,8 @@ final class Pusher: Service, @unchecked Sendable {
     private var authBlocked = false
     private var failures = 0
     private var retryAt = 0.0
+    /// The last registration refusal logged: the same one again is not logged on every retry.
+    private var lastRefusal: String?
     private var link = DashboardLink()
     private var rejectionLogged: Set<String> = []
 
@@ -73,9 +75,13 @@ final class Pusher: Service, @unchecked Sendable {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let now = HostClock.monotonic()
             if !registered && !authBlocked && now >= retryAt {
+                let failuresBefore = failures
                 registered = await establish()
-                // A refusal (422, an unexpected 401) set no backoff of its own; do not ask again at once.
+                // A refusal (422, an unexpected 401) is an answer, so it set no backoff and reset the count
+                // of failures; it counts as one here, so a dashboard that keeps refusing is asked ever less
+                // often rather than once a second.
                 if !registered && !authBlocked && HostClock.monotonic() >= retryAt {
+                    failures = max(failures, failuresBefore)
                     scheduleRetry(reason: "registration not accepted", retryAfter: nil)
                 }
             }
@@ -147,7 +153,9 @@ final class Pusher: Service, @unchecked Sendable {
                 return false
             }
         case .rejected(let code, let body):
-            logger.error("the dashboard refused registration (HTTP \(code)): \(body.prefix(300))")
+            let refusal = "HTTP \(code): \(body.prefix(300))"
+            if refusal != lastRefusal { logger.error("the dashboard refused registration (\(refusal))") }
+            lastRefusal = refusal
             return false
         case .unauthorized, .retry:
             return false
@@ -165,6 +173,7 @@ final class Pusher: Service, @unchecked Sendable {
     }
 
     private func markRegistered() {
+        lastRefusal = nil
         status.update { report in
             report.registration = "registered"
             report.operatorAction = nil
