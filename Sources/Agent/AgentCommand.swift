@@ -136,8 +136,7 @@ struct AgentCommand: AsyncParsableCommand {
         if let push { services.append(push.pusher) }
         services.append(
             SamplerService(
-                sampler: sampler, store: store, intervalSeconds: settings.collectionInterval, clock: ContinuousClock(),
-                record: record))
+                sampler: sampler, store: store, intervalSeconds: settings.collectionInterval, record: record))
         let group = ServiceGroup(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)

@@ -1,3 +1,4 @@
+import Foundation
 import API
 import Logging
 import Testing
@@ -49,6 +50,22 @@ import Testing
         #expect(initProcess.diskReadBytes == nil && initProcess.diskWriteBytes == nil)
         let kernelThread = try #require(table.processes.first { $0.pid == 2 })
         #expect(kernelThread.command == "[kthreadd]")
+    }
+
+    @Test func aChangedMountTableIsReadAgain() throws {
+        let root = FileManager.default.temporaryDirectory.path + "/mounts-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root + "/proc/1", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try "nodev\tproc\n\text4\n".write(toFile: root + "/proc/filesystems", atomically: true, encoding: .utf8)
+        let mounts = root + "/proc/1/mounts"
+        try "/dev/vda / ext4 rw 0 0\nproc /proc proc rw 0 0\n".write(toFile: mounts, atomically: true, encoding: .utf8)
+        let collector = FilesystemCollector(proc: FileTree(root: root + "/proc"), rootfs: FileTree(root: "/"))
+        var snapshot = Snapshot(sequence: 1, timestamp: 0, hostname: "test")
+        try collector.collect(into: &snapshot, at: SampleInstant(monotonic: 0, wall: 0))
+        #expect(snapshot.filesystems?.filesystems.map(\.mountpoint) == ["/"])
+        try "/dev/vda / ext4 rw 0 0\n/dev/vdb /tmp ext4 rw 0 0\n".write(toFile: mounts, atomically: true, encoding: .utf8)
+        try collector.collect(into: &snapshot, at: SampleInstant(monotonic: 5, wall: 5))
+        #expect(snapshot.filesystems?.filesystems.map(\.mountpoint) == ["/", "/tmp"], "the new mount shows on the next pass")
     }
 
     @Test func onlyRealFilesystemsEachDeviceOnce() throws {

@@ -13,6 +13,13 @@ import Testing
         #expect(stat.numThreads == 3)
         #expect(stat.startTicks == 999)
         #expect(stat.rssPages == 77)
+        #expect(!stat.isKernelThread)
+    }
+
+    @Test func pidStatTellsKernelThreadsByTheirFlag() throws {
+        #expect(try PIDStat.parse(try Fixtures.bytes("host/proc/2/stat")).isKernelThread, "kthreadd")
+        #expect(try !PIDStat.parse(try Fixtures.bytes("host/proc/1/stat")).isKernelThread)
+        #expect(try !PIDStat.parse(try Fixtures.bytes("host/proc/\(try Fixtures.capturedPID("odd"))/stat")).isKernelThread)
     }
 
     @Test func pidStatRejectsATruncatedLine() {

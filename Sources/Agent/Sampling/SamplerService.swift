@@ -1,41 +1,130 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import API
 import HostMetrics
-import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Runs a collection pass every interval on a fixed schedule (no drift; a pass that overran skips the
 /// ticks it missed rather than bunching up) and publishes each snapshot. The first pass is the caller's,
 /// before the endpoint opens, so there is always a snapshot to serve. Stops on graceful shutdown.
-final class SamplerService<C: Clock>: Service, @unchecked Sendable where C.Duration == Duration {
-    // @unchecked: `sampler` is used only from `run()`, which the service group calls once.
+///
+/// The passes run on a thread of their own that sleeps in poll(2) until the next tick. A pass is blocking
+/// file reads, and waking a task of the cooperative pool for it went through Dispatch's timer thread and a
+/// worker hand-off: measured here, 7 wake-ups and about 0.4 ms of CPU per pass, a sixth of an idle
+/// agent's whole cost, where one timed poll wakes once.
+final class SamplerService: Service, @unchecked Sendable {
+    // @unchecked: `sampler` is used only by the sampling thread; the stop pipe is written from any thread.
     private let sampler: Sampler
     private let store: SnapshotStore
-    private let interval: Duration
-    private let clock: C
+    private let intervalNanoseconds: Int64
     /// Runs before a snapshot is published: the spool's append, so a sample is on disk before it counts.
     private let record: @Sendable (Snapshot) -> Void
+    /// A byte written to the pipe's end 1 wakes the sleeping thread to stop.
+    private let stopPipe: (read: Int32, write: Int32)
+    /// Also checked at every tick, in case the pipe could not be made.
+    private let stopping = Atomic(false)
 
-    init(sampler: Sampler, store: SnapshotStore, intervalSeconds: Double, clock: C, record: @escaping @Sendable (Snapshot) -> Void) {
+    init(sampler: Sampler, store: SnapshotStore, intervalSeconds: Double, record: @escaping @Sendable (Snapshot) -> Void) {
         self.sampler = sampler
         self.store = store
         self.record = record
-        self.interval = .milliseconds(Int64((intervalSeconds * 1000).rounded()))
-        self.clock = clock
+        self.intervalNanoseconds = Int64((intervalSeconds * 1e9).rounded())
+        var ends: [Int32] = [-1, -1]
+        if pipe(&ends) == 0 {
+            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        }
+        self.stopPipe = (ends[0], ends[1])
+    }
+
+    deinit {
+        close(stopPipe.read)
+        close(stopPipe.write)
     }
 
     func run() async throws {
-        var next = clock.now.advanced(by: interval)
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { [clock, next] in try await clock.sleep(until: next, tolerance: nil) }
-            } catch {
-                return
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+                    startThread { finished.resume() }
+                }
+            } onGracefulShutdown: {
+                self.stop()
             }
+        } onCancel: {
+            self.stop()
+        }
+    }
+
+    private func stop() {
+        stopping.store(true, ordering: .relaxed)
+        var byte: UInt8 = 1
+        _ = write(stopPipe.write, &byte, 1)
+    }
+
+    private func startThread(_ finished: @escaping @Sendable () -> Void) {
+        let context = Unmanaged.passRetained(ThreadContext(service: self, finished: finished))
+        var thread = pthread_t()
+        let created = pthread_create(&thread, nil, { raw in
+            let context = Unmanaged<ThreadContext>.fromOpaque(raw!).takeRetainedValue()
+            // Signals belong to the service group's handlers, never to this thread.
+            var all = sigset_t()
+            sigfillset(&all)
+            pthread_sigmask(SIG_BLOCK, &all, nil)
+            context.service.loop()
+            context.finished()
+            return nil
+        }, context.toOpaque())
+        if created == 0 {
+            pthread_detach(thread)
+        } else {
+            // No thread to be had: run the passes here instead, on a cooperative thread, as a last resort.
+            context.release()
+            loop()
+            finished()
+        }
+    }
+
+    private final class ThreadContext {
+        let service: SamplerService
+        let finished: @Sendable () -> Void
+        init(service: SamplerService, finished: @escaping @Sendable () -> Void) {
+            self.service = service
+            self.finished = finished
+        }
+    }
+
+    private func loop() {
+        var next = Self.monotonicNanoseconds() + intervalNanoseconds
+        while sleep(until: next) {
             let snapshot = sampler.sample()
             record(snapshot)
             store.publish(snapshot)
-            next = next.advanced(by: interval)
-            if next < clock.now { next = clock.now.advanced(by: interval) }
+            next += intervalNanoseconds
+            let now = Self.monotonicNanoseconds()
+            if next < now { next = now + intervalNanoseconds }
         }
+    }
+
+    /// false once stop() was called.
+    private func sleep(until deadline: Int64) -> Bool {
+        var descriptor = pollfd(fd: stopPipe.read, events: Int16(POLLIN), revents: 0)
+        while true {
+            if stopping.load(ordering: .relaxed) { return false }
+            let left = deadline - Self.monotonicNanoseconds()
+            if left <= 0 { return true }
+            // Rounded up, so a wake a little early does not turn into a busy second poll.
+            let milliseconds = Int32(clamping: (left + 999_999) / 1_000_000)
+            let ready = poll(&descriptor, 1, milliseconds)
+            if ready > 0 { return false }
+            if ready < 0 && errno != EINTR { return false }
+        }
+    }
+
+    private static func monotonicNanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 }

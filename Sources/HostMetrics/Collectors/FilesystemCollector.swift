@@ -8,6 +8,9 @@ public final class FilesystemCollector: Collector {
     private let proc: KeptFiles
     private let rootfs: FileTree
     private let statFS: StatFS
+    /// The mounts chosen from the mount table and filesystem types as last read: both seldom change, and a
+    /// container host's mount table runs to hundreds of lines, so it is parsed again only when it does.
+    private var chosen: (mounts: [UInt8], types: [UInt8], real: [Mounts.Entry])?
 
     public init(proc: FileTree, rootfs: FileTree, statFS: StatFS = StatFS()) {
         self.proc = KeptFiles(proc)
@@ -18,11 +21,17 @@ public final class FilesystemCollector: Collector {
     public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
         // PID 1's mounts are the host's when /proc is the host's; /proc/self would be ours.
         let mountsFile = try (try? proc.read("1/mounts")) ?? proc.read("self/mounts")
-        let mounts = try Mounts.parse(mountsFile)
-        let types = FilesystemTypes.parse(try proc.read("filesystems"))
+        let typesFile = try proc.read("filesystems")
+        let real: [Mounts.Entry]
+        if let chosen, chosen.mounts == mountsFile, chosen.types == typesFile {
+            real = chosen.real
+        } else {
+            real = Self.realMounts(try Mounts.parse(mountsFile), types: FilesystemTypes.parse(typesFile))
+            chosen = (mountsFile, typesFile, real)
+        }
         var filesystems: [Filesystem] = []
         var unavailable: [String] = []
-        for entry in Self.realMounts(mounts, types: types) {
+        for entry in real {
             switch statFS.usage(of: rootfs.path(String(entry.mountpoint.drop { $0 == "/" })), fstype: entry.fstype) {
             case .usage(let usage):
                 filesystems.append(

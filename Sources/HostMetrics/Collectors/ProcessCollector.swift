@@ -60,10 +60,10 @@ public final class ProcessCollector: Collector {
             let stat = scanned[index]
             let identity = Identity(pid: stat.pid, startTicks: stat.startTicks)
             guard let description = describe(stat, known: described[identity], now: instant.monotonic),
-                let statm = files.read(stat.pid, .statm).flatMap({ try? PIDStatm.parse($0) })
+                let residentPages = residentPages(stat)
             else { continue }  // exited since the scan
             describedNow[identity] = description
-            let rss = statm.residentPages * pageSize
+            let rss = residentPages * pageSize
             let io = files.read(stat.pid, .io).flatMap { try? PIDIO.parse($0) }
             table.append(
                 ProcessInfo(
@@ -145,9 +145,16 @@ public final class ProcessCollector: Collector {
     /// status once a minute catches that, where reading it every pass cost more than all other files.
     static let ownerRefreshSeconds = 60.0
 
+    /// Kernel threads have no memory map (statm reads all zeros) and no command line, and most processes on
+    /// a small host are kernel threads: their two reads are skipped, not guessed.
+    private func residentPages(_ stat: PIDStat) -> UInt64? {
+        if stat.isKernelThread { return 0 }
+        return files.read(stat.pid, .statm).flatMap { try? PIDStatm.parse($0).residentPages }
+    }
+
     /// `nil` when the process has exited.
     private func describe(_ stat: PIDStat, known: Description?, now: Double) -> Description? {
-        guard let cmdline = files.read(stat.pid, .cmdline) else { return nil }
+        guard let cmdline = stat.isKernelThread ? [][...] : files.read(stat.pid, .cmdline) else { return nil }
         var description: Description
         if let known, known.cmdline.elementsEqual(cmdline) {
             description = known

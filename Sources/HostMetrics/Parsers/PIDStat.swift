@@ -4,6 +4,8 @@ public struct PIDStat: Sendable, Equatable {
     /// `comm`: at most 15 bytes, and it may contain spaces and parentheses.
     public var comm: String
     public var state: UInt8
+    /// The kernel's PF_* flags for the task.
+    public var flags: UInt64
     public var utimeTicks: UInt64
     public var stimeTicks: UInt64
     public var numThreads: Int64
@@ -12,6 +14,8 @@ public struct PIDStat: Sendable, Equatable {
     public var rssPages: Int64
 
     public var cpuTicks: UInt64 { utimeTicks &+ stimeTicks }
+    /// PF_KTHREAD: a kernel thread has no memory map and no command line.
+    public var isKernelThread: Bool { flags & 0x0020_0000 != 0 }
 
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> PIDStat { try parse(bytes[...]) }
 
@@ -26,7 +30,7 @@ public struct PIDStat: Sendable, Equatable {
         // Fields after the name start at field 3 (state); see proc(5) for the numbering. One pass over the
         // bytes, keeping only the fields used: this runs for every process on every pass, and building an
         // array of fields cost more than the kernel's read itself.
-        var field = 2, start = close + 1, state: UInt8?
+        var field = 2, start = close + 1, state: UInt8?, flags: UInt64?
         var utime: UInt64?, stime: UInt64?, threads: Int64?, startTicks: UInt64?, rss: Int64?
         var index = close + 1
         while index <= bytes.endIndex {
@@ -37,6 +41,7 @@ public struct PIDStat: Sendable, Equatable {
                     let value = bytes[start..<index]
                     switch field {
                     case 3: state = value.first
+                    case 9: flags = ByteFields.unsigned(value)
                     case 14: utime = ByteFields.unsigned(value)
                     case 15: stime = ByteFields.unsigned(value)
                     case 20: threads = ByteFields.signed(value)
@@ -51,12 +56,12 @@ public struct PIDStat: Sendable, Equatable {
             }
             index += 1
         }
-        guard let state, let utime, let stime, let threads, let startTicks, let rss else {
+        guard let state, let flags, let utime, let stime, let threads, let startTicks, let rss else {
             throw ParseError(file: "\(pid)/stat", line: 1, reason: "expected at least 24 fields", text: ByteFields.text(bytes))
         }
         return PIDStat(
             pid: Int32(truncatingIfNeeded: pid), comm: ByteFields.text(bytes[(open + 1)..<close]), state: state,
-            utimeTicks: utime, stimeTicks: stime, numThreads: threads, startTicks: startTicks, rssPages: rss)
+            flags: flags, utimeTicks: utime, stimeTicks: stime, numThreads: threads, startTicks: startTicks, rssPages: rss)
     }
 
     /// psutil's names for the kernel's one-letter states.
