@@ -169,6 +169,7 @@ def static_server_floor(page):
         print("no nginx: the static-server reference row is left out (apt-get install nginx-light)", flush=True)
         return
     with tempfile.TemporaryDirectory() as root:
+        os.chmod(root, 0o755)  # nginx's worker drops to an unprivileged user, which must read the page
         os.mkdir(f"{root}/html")
         with open(f"{root}/html/metrics", "wb") as f:
             f.write(page)
