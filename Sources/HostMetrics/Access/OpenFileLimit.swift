@@ -4,7 +4,7 @@
 
 /// The soft RLIMIT_NOFILE raised to the hard one (at most 65,536), as Go and Rust runtimes do: the soft
 /// 1,024 that systemd and shells give is a relic of select(2), which nothing here uses, and the process
-/// scan keeps a /proc/PID/stat open per process (StatFiles). Returns the soft limit now in force.
+/// scan keeps a /proc/PID/stat open per process (ProcessFiles). Returns the soft limit now in force.
 public enum OpenFileLimit {
     @discardableResult
     public static func raise() -> Int {

@@ -51,7 +51,7 @@ public final class ProcessCollector: Collector {
         let bootTime = try self.bootTime ?? Double(try ProcStat.parse(try kernel.read("stat")).bootTime ?? 0)
         self.bootTime = bootTime
         let uptime = try Uptime.parse(try kernel.read("uptime")).seconds
-        let memoryTotal = (try? MemInfo.parse(try proc.read("meminfo")))?["MemTotal"]
+        let memoryTotal = (try? MemInfo.parse(try kernel.read("meminfo")))?["MemTotal"]
         let scanned = scanStats()
         let percents = scanned.map { cpuPercent($0, uptime: uptime) }
         var table: [ProcessInfo] = []
