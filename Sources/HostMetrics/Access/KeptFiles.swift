@@ -16,10 +16,11 @@ final class KeptFiles {
     /// A collector reads a fixed handful of paths; past this many (a cgroup path that keeps changing),
     /// every descriptor is let go rather than kept forever.
     private static let maxKept = 64
-    private var buffer = [UInt8](repeating: 0, count: 4096)
+    private var buffer: PreadBuffer
 
     init(_ tree: FileTree) {
         self.tree = tree
+        self.buffer = PreadBuffer(maxBytes: tree.maxFileBytes)
     }
 
     deinit {
@@ -28,7 +29,7 @@ final class KeptFiles {
 
     func read(_ relative: String) throws(FileError) -> [UInt8] {
         if let descriptor = descriptors[relative] {
-            if let count = readWhole(descriptor, generated: true) { return Array(buffer[..<count]) }
+            if let count = buffer.read(descriptor, generated: true) { return Array(buffer.bytes[..<count]) }
             close(descriptor)
             descriptors[relative] = nil
         }
@@ -36,7 +37,7 @@ final class KeptFiles {
         let descriptor = retryingEINTR { open(path, O_RDONLY | O_CLOEXEC) }
         guard descriptor >= 0 else { throw FileError(path: path, errno: errno) }
         let generated = Self.isKernelGenerated(path)
-        guard let count = readWhole(descriptor, generated: generated) else {
+        guard let count = buffer.read(descriptor, generated: generated) else {
             let error = FileError(path: path, errno: errno)
             close(descriptor)
             throw error
@@ -50,7 +51,7 @@ final class KeptFiles {
         } else {
             close(descriptor)
         }
-        return Array(buffer[..<count])
+        return Array(buffer.bytes[..<count])
     }
 
     /// `nil` when the file is not there (or the kernel does not offer it: EOPNOTSUPP for PSI with psi=0).
@@ -63,24 +64,6 @@ final class KeptFiles {
     }
 
     var keptCount: Int { descriptors.count }
-
-    private func readWhole(_ descriptor: Int32, generated: Bool) -> Int? {
-        var used = 0
-        while true {
-            let count = buffer.withUnsafeMutableBytes { raw in
-                retryingEINTR { pread(descriptor, raw.baseAddress! + used, raw.count - used, off_t(used)) }
-            }
-            guard count >= 0 else { return nil }
-            used += count
-            // A generated file hands over all it has up to the count asked, so a read that left room got
-            // it all; a plain file is read on to a read of 0.
-            if count == 0 || generated && used < buffer.count { return used }
-            if used == buffer.count {
-                guard buffer.count < tree.maxFileBytes else { return used }
-                buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, tree.maxFileBytes - buffer.count)))
-            }
-        }
-    }
 
     /// Whether `path` lies on procfs, sysfs or a cgroup filesystem, by the mount table as this process
     /// saw it first (Glibc's module leaves out fstatfs, which would ask the file itself).

@@ -35,10 +35,11 @@ final class ProcessFiles {
     private(set) var openCount = 0
     /// One buffer for every read. stat, statm and io are well under 4 KiB; a command line may be longer,
     /// and the buffer grows to hold it, up to `proc.maxFileBytes`.
-    private var buffer = [UInt8](repeating: 0, count: 4096)
+    private var buffer: PreadBuffer
 
     init(proc: FileTree) {
         self.proc = proc
+        self.buffer = PreadBuffer(maxBytes: proc.maxFileBytes)
         // Only procfs has a "self"; a fixture tree's files are plain files that a switch of trees would
         // leave the old descriptors reading.
         keepOpen = proc.exists("self/stat")
@@ -58,14 +59,15 @@ final class ProcessFiles {
     /// or (io) the agent lacks the privilege.
     func read(_ pid: Int32, _ file: File) -> ArraySlice<UInt8>? {
         if let descriptor = kept[pid]?[file.rawValue], descriptor >= 0 {
-            if let count = readWhole(descriptor) { return buffer[..<count] }
+            if let count = buffer.read(descriptor, generated: true) { return buffer.bytes[..<count] }
             // Exited since the last pass; the PID may already be another process's.
             forget(pid)
             if file != .stat { return nil }
         }
         let descriptor = retryingEINTR { open(proc.path("\(pid)/\(file.name)"), O_RDONLY | O_CLOEXEC) }
         guard descriptor >= 0 else { return nil }
-        guard let count = readWhole(descriptor) else {
+        // Fixture trees' plain files end short reads too: a regular file's read stops short only at its end.
+        guard let count = buffer.read(descriptor, generated: true) else {
             close(descriptor)
             return nil
         }
@@ -75,7 +77,7 @@ final class ProcessFiles {
         } else {
             close(descriptor)
         }
-        return buffer[..<count]
+        return buffer.bytes[..<count]
     }
 
     /// Closes every descriptor of the processes the last listing did not show.
@@ -99,21 +101,6 @@ final class ProcessFiles {
         for descriptor in descriptors where descriptor >= 0 {
             close(descriptor)
             openCount -= 1
-        }
-    }
-
-    /// Reads from offset 0 into the buffer; the byte count, or `nil` on an error. A /proc file hands over
-    /// everything it has up to the count asked for, so a read that leaves room in the buffer got it all.
-    private func readWhole(_ descriptor: Int32) -> Int? {
-        var used = 0
-        while true {
-            let count = buffer.withUnsafeMutableBytes { raw in
-                retryingEINTR { pread(descriptor, raw.baseAddress! + used, raw.count - used, off_t(used)) }
-            }
-            guard count >= 0 else { return nil }
-            used += count
-            guard count > 0, used == buffer.count, buffer.count < proc.maxFileBytes else { return used }
-            buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, proc.maxFileBytes - buffer.count)))
         }
     }
 }
