@@ -255,21 +255,21 @@ static int pump_h2(chs_server *server, chs_conn *conn) {
     }
 }
 
-/* Reads on an HTTP/2 connection go straight to nghttp2. */
+/* Reads on an HTTP/2 connection go straight to nghttp2; one read per readiness, as for HTTP/1.1, so one
+ * connection's stream of requests does not hold the loop while the others wait. */
 static void readable_h2(chs_server *server, chs_conn *conn) {
     uint8_t buffer[16384];
-    for (;;) {
-        if (conn->wlen - conn->woff >= server->config.write_high_water) return;
-        ssize_t n = recv(conn->fd, buffer, sizeof buffer, 0);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-        if (n <= 0 || chs_h2_recv(server, conn, buffer, (size_t)n) != 0) {
-            chs_conn_close(server, conn);
-            return;
-        }
-        conn->last_activity_ms = chs_now_ms();
-        if (pump_h2(server, conn) != 0 || conn->linger_until_ms) return;
+    if (conn->wlen - conn->woff >= server->config.write_high_water) return;
+    ssize_t n;
+    do n = recv(conn->fd, buffer, sizeof buffer, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (n <= 0 || chs_h2_recv(server, conn, buffer, (size_t)n) != 0) {
+        chs_conn_close(server, conn);
+        return;
     }
+    conn->last_activity_ms = chs_now_ms();
+    pump_h2(server, conn);
 }
 
 void chs_conn_readable(chs_server *server, chs_conn *conn) {

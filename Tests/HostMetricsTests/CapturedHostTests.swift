@@ -52,6 +52,35 @@ import Testing
         #expect(kernelThread.command == "[kthreadd]")
     }
 
+    /// /proc/PID/io that cannot be read (no ptrace rights) is not tried on every pass, only when the owner
+    /// is looked at again, a minute on.
+    @Test func unreadableIOIsTriedAgainOnlyWithTheOwner() throws {
+        let root = FileManager.default.temporaryDirectory.path + "/io-\(UUID().uuidString)"
+        let source = Fixtures.directory + "/host/proc"
+        let odd = try Fixtures.capturedPID("odd")
+        try FileManager.default.createDirectory(atPath: root + "/proc/\(odd)", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for file in ["stat", "uptime", "meminfo"] {
+            try FileManager.default.copyItem(atPath: source + "/" + file, toPath: root + "/proc/" + file)
+        }
+        for file in ["stat", "statm", "status", "cmdline"] {
+            try FileManager.default.copyItem(atPath: source + "/\(odd)/" + file, toPath: root + "/proc/\(odd)/" + file)
+        }
+        let collector = ProcessCollector(
+            roots: HostRoots(proc: root + "/proc", sys: Fixtures.host.sys.root, rootfs: Fixtures.host.rootfs.root),
+            topN: 5, scrubber: CommandLineScrubber(), ticksPerSecond: 100, pageSize: 4096)
+        func readBytes(at seconds: Double) throws -> UInt64? {
+            var snapshot = Snapshot(sequence: 1, timestamp: 0, hostname: "test")
+            try collector.collect(into: &snapshot, at: SampleInstant(monotonic: seconds, wall: seconds))
+            return snapshot.processes?.processes.first?.diskReadBytes
+        }
+        #expect(try readBytes(at: 0) == nil, "no io file: unreadable")
+        try "rchar: 1\nwchar: 2\nsyscr: 3\nsyscw: 4\nread_bytes: 4096\nwrite_bytes: 0\ncancelled_write_bytes: 0\n"
+            .write(toFile: root + "/proc/\(odd)/io", atomically: true, encoding: .utf8)
+        #expect(try readBytes(at: 5) == nil, "not tried again on the next pass")
+        #expect(try readBytes(at: 65) == 4096, "tried again a minute on, with the owner")
+    }
+
     @Test func aChangedMountTableIsReadAgain() throws {
         let root = FileManager.default.temporaryDirectory.path + "/mounts-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root + "/proc/1", withIntermediateDirectories: true)

@@ -27,7 +27,7 @@ public final class ProcessCollector: Collector {
     private var previousTicks: [Identity: UInt64] = [:]
     /// What the table showed of each process on the previous pass and is not read again: the scrubbed
     /// command line while /proc/PID/cmdline reads the same bytes (masking secrets was the costliest step of
-    /// a pass), the owner until it is a minute old.
+    /// a pass), the owner and whether io can be read until they are a minute old.
     private var described: [Identity: Description] = [:]
     /// Seconds since boot at the previous pass; nil before the first.
     private var previousUptime: Double?
@@ -59,12 +59,16 @@ public final class ProcessCollector: Collector {
         for index in Self.ranked(scanned, percents: percents, topN: topN) {
             let stat = scanned[index]
             let identity = Identity(pid: stat.pid, startTicks: stat.startTicks)
-            guard let description = describe(stat, known: described[identity], now: instant.monotonic),
+            guard var description = describe(stat, known: described[identity], now: instant.monotonic),
                 let residentPages = residentPages(stat)
             else { continue }  // exited since the scan
-            describedNow[identity] = description
             let rss = residentPages * pageSize
-            let io = files.read(stat.pid, .io).flatMap { try? PIDIO.parse($0) }
+            var io: PIDIO?
+            if description.ioReadable {
+                io = files.read(stat.pid, .io).flatMap { try? PIDIO.parse($0) }
+                description.ioReadable = io != nil
+            }
+            describedNow[identity] = description
             table.append(
                 ProcessInfo(
                     pid: stat.pid, startTime: bootTime + Double(stat.startTicks) / ticksPerSecond,
@@ -138,11 +142,15 @@ public final class ProcessCollector: Collector {
         var command: String
         /// The real user id (psutil's `uids().real`); `nil` if status could not be parsed.
         var uid: UInt32?
-        var uidReadAt: Double
+        /// false once /proc/PID/io could not be read: without ptrace rights over the process (an agent
+        /// that is not root sees no other user's) it fails every time, and is tried again with the owner.
+        var ioReadable = true
+        var checkedAt: Double
     }
 
     /// A real uid changes only when a process calls setuid, which daemons do as they start: re-reading
-    /// status once a minute catches that, where reading it every pass cost more than all other files.
+    /// status once a minute catches that, where reading it every pass cost more than all other files. The
+    /// right to read a process's io changes with its owner, so it is looked at again then too.
     static let ownerRefreshSeconds = 60.0
 
     /// Kernel threads have no memory map (statm reads all zeros) and no command line, and most processes on
@@ -163,12 +171,13 @@ public final class ProcessCollector: Collector {
             description = Description(
                 cmdline: Array(cmdline), name: Self.displayName(comm: stat.comm, arguments: arguments),
                 command: arguments.isEmpty ? "[\(stat.comm)]" : scrubber.scrub(arguments).joined(separator: " "),
-                uid: known?.uid, uidReadAt: known?.uidReadAt ?? -.infinity)
+                uid: known?.uid, ioReadable: known?.ioReadable ?? true, checkedAt: known?.checkedAt ?? -.infinity)
         }
-        if now - description.uidReadAt >= Self.ownerRefreshSeconds || description.uid == nil {
+        if now - description.checkedAt >= Self.ownerRefreshSeconds || description.uid == nil {
+            description.ioReadable = true
             do {
                 description.uid = try PIDStatus.parse(try proc.read("\(stat.pid)/status")).realUID
-                description.uidReadAt = now
+                description.checkedAt = now
             } catch let error as FileError where error.isVanished {
                 return nil
             } catch {
