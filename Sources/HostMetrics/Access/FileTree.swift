@@ -30,7 +30,7 @@ public struct FileTree: Sendable {
     public func readIfPresent(_ relative: String) throws(FileError) -> [UInt8]? {
         do {
             return try read(relative)
-        } catch where error.isVanished || error.errno == EOPNOTSUPP {
+        } catch where error.isAbsent {
             return nil
         }
     }
@@ -85,6 +85,8 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
 
     /// The file or the process it belonged to is gone: normal for a PID that exits mid-scan.
     public var isVanished: Bool { errno == ENOENT || errno == ESRCH }
+    /// Not there to read: vanished, or not offered by this kernel (EOPNOTSUPP for PSI with psi=0).
+    public var isAbsent: Bool { isVanished || errno == EOPNOTSUPP }
     public var isPermissionDenied: Bool { errno == EACCES || errno == EPERM }
     public var description: String { "\(path): \(String(cString: strerror(errno)))" }
 }

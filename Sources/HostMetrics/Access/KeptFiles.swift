@@ -58,7 +58,7 @@ final class KeptFiles {
     func readIfPresent(_ relative: String) throws(FileError) -> [UInt8]? {
         do {
             return try read(relative)
-        } catch where error.isVanished || error.errno == EOPNOTSUPP {
+        } catch where error.isAbsent {
             return nil
         }
     }
