@@ -162,6 +162,29 @@ import Testing
         #expect(scrubber.scrub(["x", "--token", "--verbose"]) == ["x", "--token", "--verbose"])
     }
 
+    @Test func foldsCaseAndDashesAndFindsWordsInsideLongerNames() {
+        #expect(
+            scrubber.scrub(["x", "--DB-Password=p", "GITHUB_TOKEN=t", "--Client-Secret", "s", "--tokens-file", "f"])
+                == ["x", "--DB-Password=********", "GITHUB_TOKEN=********", "--Client-Secret", "********",
+                    "--tokens-file", "********"])
+    }
+
+    @Test func keepsMultibyteTextWholeAroundWhatItMasks() {
+        #expect(
+            scrubber.scrub(["--pässwort=ü", "--passwörd-token=ü", "postgres://jörg:geheim@db/é", "--name=Zoë"])
+                == ["--pässwort=ü", "--passwörd-token=********", "postgres://jörg:********@db/é", "--name=Zoë"])
+    }
+
+    /// Lowercasing the Kelvin sign gives an ASCII "k": a key holding it is still compared as Unicode.
+    @Test func aKeyThatLowercasesIntoAWordIsMasked() {
+        #expect(scrubber.scrub(["--TO\u{212A}EN=x"]) == ["--TO\u{212A}EN=********"])
+    }
+
+    @Test func aURLWithoutAPasswordIsLeftAlone() {
+        let arguments = ["https://user@example.com/a:b@c", "ftp://host:21/x", "mailto:a@b", "://"]
+        #expect(scrubber.scrub(arguments) == arguments)
+    }
+
     @Test func canBeTurnedOff() {
         #expect(CommandLineScrubber(enabled: false).scrub(["--password=x"]) == ["--password=x"])
     }
