@@ -4,7 +4,7 @@
 /// Works on UTF-8 bytes, folding ASCII case: a compiler's command line has thousands of arguments, and
 /// Character-based searching and Unicode lowercasing cost microseconds for each (a 2,400-argument
 /// swift-frontend line took 8.9 ms to scrub that way). Every delimiter looked for is ASCII, so a byte
-/// offset found is always a character boundary.
+/// offset found always starts a Unicode scalar, where a String can be cut.
 public struct CommandLineScrubber: Sendable {
     /// Datadog agent's default sensitive words (`custom_sensitive_words` extends them there), plus `token`.
     public static let defaultWords = [
