@@ -1,6 +1,16 @@
 import Foundation
 import Testing
 
+/// `read_all(s)` for the tests' Python clients: everything a socket receives until the server closes it.
+private let pythonReadAll = """
+    def read_all(s):
+        chunks = []
+        while True:
+            chunk = s.recv(65536)
+            if not chunk: return b"".join(chunks)
+            chunks.append(chunk)
+    """
+
 /// The built binary on the captured fixture host, read over HTTP with curl.
 @Suite(.serialized) struct EndpointTests {
     @Test func everyRouteAnswers() throws {
@@ -57,15 +67,12 @@ import Testing
         let port = agent.baseURL.split(separator: ":").last!
         let script = """
             import socket, sys
+            \(pythonReadAll)
             def exchange(data):
                 s = socket.create_connection(("127.0.0.1", \(port)))
                 s.sendall(data)
                 s.settimeout(5)
-                reply = b""
-                while True:
-                    chunk = s.recv(65536)
-                    if not chunk: break
-                    reply += chunk
+                reply = read_all(s)
                 s.close()
                 return reply
             print(exchange(b"GARBAGE\\r\\n\\r\\n").split(b"\\r\\n")[0].decode())
@@ -91,12 +98,7 @@ import Testing
         let port = agent.baseURL.split(separator: ":").last!
         let script = """
             import socket
-            def read_all(s):
-                chunks = []
-                while True:
-                    chunk = s.recv(65536)
-                    if not chunk: return b"".join(chunks)
-                    chunks.append(chunk)
+            \(pythonReadAll)
             request = b"GET /metrics HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n"
             plain = socket.create_connection(("127.0.0.1", \(port)))
             plain.sendall(request.replace(b"\\r\\n\\r\\n", b"\\r\\nConnection: close\\r\\n\\r\\n"))
