@@ -107,6 +107,7 @@ struct AgentCommand: AsyncParsableCommand {
         var agent = AgentInfo(
             version: AgentVersion.current, startTime: HostClock.wall(),
             collectionInterval: settings.collectionInterval, defaultProcessLimit: settings.processTopN)
+        agent.collectorNames = sampler.collectorNames
         agent.viewWarnings = HostViewCheck.warnings(roots: settings.roots, memory: first.memory, cgroup: first.cgroup)
         for warning in agent.viewWarnings { logger.warning("\(warning)") }
         let server: HTTPServer

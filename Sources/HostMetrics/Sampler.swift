@@ -11,6 +11,9 @@ public final class Sampler {
     private var sequence: UInt64 = 0
     private var failing: [String: String] = [:]
 
+    /// The collectors this sampler runs, in order.
+    public var collectorNames: [String] { collectors.map(\.name) }
+
     public init(collectors: [any Collector], hostname: String, logger: Logger) {
         self.collectors = collectors
         self.hostname = hostname
@@ -47,23 +50,5 @@ public final class Sampler {
         default:
             break
         }
-    }
-}
-
-/// The collectors, in the order their sections appear; the one place that lists them.
-public enum StandardCollectors {
-    public static func make(roots: HostRoots, processTopN: Int, scrubber: CommandLineScrubber) -> [any Collector] {
-        let ticks = KernelConstants.ticksPerSecond, page = KernelConstants.pageSize
-        return [
-            CPUCollector(proc: roots.proc, ticksPerSecond: ticks),
-            MemoryCollector(proc: roots.proc, pageSize: page),
-            FilesystemCollector(proc: roots.proc, rootfs: roots.rootfs),
-            DiskIOCollector(proc: roots.proc, sys: roots.sys),
-            NetworkCollector(proc: roots.proc),
-            ProcessCollector(
-                roots: roots, topN: processTopN, scrubber: scrubber, ticksPerSecond: ticks, pageSize: page),
-            PressureCollector(proc: roots.proc),
-            CgroupCollector(),
-        ]
     }
 }

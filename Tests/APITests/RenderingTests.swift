@@ -87,7 +87,9 @@ import Testing
 
 @Suite struct RoutingTests {
     func route(_ method: String, _ target: String, accept: String? = nil) -> Result<Route, RouteError> {
-        Router.route(Request(method: method, target: target, headers: accept.map { [("Accept", $0)] } ?? []))
+        Router.route(
+            Request(method: method, target: target, headers: accept.map { [("Accept", $0)] } ?? []),
+            collectors: ["cpu", "memory", "filesystem", "diskstats", "netdev", "processes", "pressure", "cgroup"])
     }
 
     @Test func knownRoutes() throws {

@@ -16,10 +16,27 @@ import Testing
 
     @Test func everyCollectorSucceeds() {
         let snapshot = Self.sample()
-        #expect(
-            snapshot.collectors.map(\.name)
-                == ["cpu", "memory", "filesystem", "diskstats", "netdev", "processes", "pressure", "cgroup"])
+        #expect(snapshot.collectors.map(\.name) == StandardCollectors.names)
         #expect(snapshot.collectors.allSatisfy { $0.success }, "\(snapshot.collectors.compactMap(\.error))")
+    }
+
+    /// What a collector declares it exports is what its section renders: every family of the captured
+    /// host's page is declared by the collector that wrote it, and every collector writes something.
+    @Test func everyFamilyIsDeclaredByItsCollector() {
+        let snapshot = Self.sample()
+        for collector in StandardCollectors.all {
+            let info = collector.info
+            guard let entry = snapshot.sections.first(where: { $0.collector == info.name }) else {
+                Issue.record("\(info.name) wrote no section on the captured host")
+                continue
+            }
+            var set = MetricSet()
+            entry.section.addMetrics(to: &set)
+            let families = set.sortedFamilies.map(\.descriptor.name)
+            let undeclared = families.filter { !info.declares($0) }
+            #expect(undeclared.isEmpty, "\(info.name) exports \(undeclared) without declaring them")
+        }
+        #expect(Set(StandardCollectors.names).count == StandardCollectors.names.count, "names are unique")
     }
 
     @Test func processWithParenthesesInItsNameIsParsed() throws {

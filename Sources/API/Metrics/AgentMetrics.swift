@@ -13,6 +13,12 @@ public enum AgentMetrics {
     public static let collectorDuration = MetricDescriptor(
         "shelteragent_collector_duration_seconds", .gauge, "How long the collector took on the last pass.",
         labels: ["collector"])
+    // node_exporter's names for the same two facts, so its dashboards' collector panels and alerts work.
+    public static let scrapeSuccess = MetricDescriptor(
+        "node_scrape_collector_success", .gauge, "node_exporter: Whether a collector succeeded.", labels: ["collector"])
+    public static let scrapeDuration = MetricDescriptor(
+        "node_scrape_collector_duration_seconds", .gauge, "node_exporter: Duration of a collector scrape.",
+        labels: ["collector"])
 }
 
 /// Facts about the running agent that are not part of a snapshot.
@@ -23,6 +29,8 @@ public struct AgentInfo: Sendable {
     public var collectionInterval: Double
     /// How many processes `/api/v1/processes` returns when no `limit` is given.
     public var defaultProcessLimit: Int
+    /// Every collector's name, in the order they run: what `collect[]` and `exclude[]` may name.
+    public var collectorNames: [String] = []
     /// Signs, found at start-up, that the agent sees a container rather than the host (empty: none).
     public var viewWarnings: [String] = []
 
@@ -37,11 +45,6 @@ public struct AgentInfo: Sendable {
 /// `/metrics`: one snapshot in the Prometheus text format or OpenMetrics, optionally limited to some
 /// collectors (node_exporter's `collect[]` / `exclude[]`).
 public enum MetricsPage {
-    /// The collector names a filter may use; `nil` in `render` means all of them.
-    public static let collectorNames: Set<String> = [
-        "cpu", "memory", "filesystem", "diskstats", "netdev", "processes", "pressure", "cgroup",
-    ]
-
     public static func render(
         _ snapshot: Snapshot?, agent: AgentInfo, format: MetricsFormat = .prometheusText, collectors: Set<String>? = nil,
         push: PushReport? = nil
@@ -55,15 +58,10 @@ public enum MetricsPage {
             for status in snapshot.collectors where wanted(status.name) {
                 set.add(AgentMetrics.collectorSuccess, [status.name], status.success ? 1 : 0)
                 set.add(AgentMetrics.collectorDuration, [status.name], status.durationSeconds)
+                set.add(AgentMetrics.scrapeSuccess, [status.name], status.success ? 1 : 0)
+                set.add(AgentMetrics.scrapeDuration, [status.name], status.durationSeconds)
             }
-            if let cpu = snapshot.cpu, wanted("cpu") { CPUMetrics.add(cpu, to: &set) }
-            if let memory = snapshot.memory, wanted("memory") { MemoryMetrics.add(memory, to: &set) }
-            if let filesystems = snapshot.filesystems, wanted("filesystem") { DiskMetrics.add(filesystems, to: &set) }
-            if let io = snapshot.diskIO, wanted("diskstats") { DiskMetrics.add(io, to: &set) }
-            if let network = snapshot.network, wanted("netdev") { NetworkMetrics.add(network, to: &set) }
-            if let processes = snapshot.processes, wanted("processes") { ProcessMetrics.add(processes, to: &set) }
-            if let pressure = snapshot.pressure, wanted("pressure") { PressureMetrics.add(pressure, to: &set) }
-            if let cgroup = snapshot.cgroup, wanted("cgroup") { CgroupMetrics.add(cgroup, to: &set) }
+            for entry in snapshot.sections where wanted(entry.collector) { entry.section.addMetrics(to: &set) }
         }
         if let push { PushMetrics.add(push, to: &set) }
         return format == .openMetrics ? set.renderOpenMetrics() : set.renderText()

@@ -53,3 +53,8 @@ public enum CPUMetrics {
         set.add(cores, [], cpu.cores)
     }
 }
+
+extension CPUSample: SnapshotSection {
+    public func addMetrics(to set: inout MetricSet) { CPUMetrics.add(self, to: &set) }
+    public var keptInHistory: Bool { true }
+}

@@ -31,3 +31,8 @@ public enum CgroupMetrics {
         }
     }
 }
+
+extension CgroupSample: SnapshotSection {
+    public func addMetrics(to set: inout MetricSet) { CgroupMetrics.add(self, to: &set) }
+    public var keptInHistory: Bool { true }
+}

@@ -82,3 +82,13 @@ public enum DiskMetrics {
         set.add(writeRate, [], io.writeBytesPerSecond)
     }
 }
+
+extension FilesystemSample: SnapshotSection {
+    public func addMetrics(to set: inout MetricSet) { DiskMetrics.add(self, to: &set) }
+    public var keptInHistory: Bool { true }
+}
+
+extension DiskIOSample: SnapshotSection {
+    public func addMetrics(to set: inout MetricSet) { DiskMetrics.add(self, to: &set) }
+    public var keptInHistory: Bool { true }
+}

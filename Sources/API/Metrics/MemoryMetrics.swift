@@ -30,3 +30,8 @@ public enum MemoryMetrics {
         set.add(swapUsage, [], memory.swapUsagePercent / 100)
     }
 }
+
+extension MemorySample: SnapshotSection {
+    public func addMetrics(to set: inout MetricSet) { MemoryMetrics.add(self, to: &set) }
+    public var keptInHistory: Bool { true }
+}

@@ -39,3 +39,8 @@ public enum NetworkMetrics {
         set.add(throughput, [], network.mbps.map { $0 * 1_000_000 / 8 })
     }
 }
+
+extension NetworkSample: SnapshotSection {
+    public func addMetrics(to set: inout MetricSet) { NetworkMetrics.add(self, to: &set) }
+    public var keptInHistory: Bool { true }
+}

@@ -20,3 +20,11 @@ public enum PressureMetrics {
         }
     }
 }
+
+/// The host's pressure readings as a snapshot section (one per resource; none on kernels without PSI).
+public struct PressureReadings: SnapshotSection {
+    public var readings: [PressureSample]
+    public init(_ readings: [PressureSample]) { self.readings = readings }
+    public func addMetrics(to set: inout MetricSet) { PressureMetrics.add(readings, to: &set) }
+    public var keptInHistory: Bool { true }
+}

@@ -31,3 +31,8 @@ public enum ProcessMetrics {
         }
     }
 }
+
+// The process table is the one section history leaves out: it is most of a snapshot's size.
+extension ProcessTable: SnapshotSection {
+    public func addMetrics(to set: inout MetricSet) { ProcessMetrics.add(self, to: &set) }
+}

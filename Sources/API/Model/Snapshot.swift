@@ -1,22 +1,15 @@
 /// Everything one collection pass saw, frozen: every reader (endpoint, pusher) reads one of these and a
-/// scrape never triggers collection. A `nil` section means its collector failed on this pass; the
-/// matching `collectors` entry says why.
+/// scrape never triggers collection. Each collector writes one section under its name; a missing section
+/// means its collector failed on this pass (the matching `collectors` entry says why) or had nothing to
+/// report on this host.
 public struct Snapshot: Sendable {
     /// Increases by one per pass; renderers cache their output per sequence number.
     public var sequence: UInt64
     /// Wall-clock time the pass started, seconds since the Unix epoch.
     public var timestamp: Double
     public var hostname: String
-    public var cpu: CPUSample?
-    public var memory: MemorySample?
-    public var filesystems: FilesystemSample?
-    public var diskIO: DiskIOSample?
-    public var network: NetworkSample?
-    public var processes: ProcessTable?
-    /// Host-wide pressure stall information from /proc/pressure; empty on kernels without PSI.
-    public var pressure: [PressureSample]?
-    /// The agent's own control group.
-    public var cgroup: CgroupSample?
+    /// In the order the collectors ran.
+    public private(set) var sections: [NamedSection] = []
     public var collectors: [CollectorStatus]
 
     public init(sequence: UInt64, timestamp: Double, hostname: String) {
@@ -26,12 +19,63 @@ public struct Snapshot: Sendable {
         self.collectors = []
     }
 
-    /// The same snapshot without its process table: what the history ring keeps, so an hour of history
-    /// costs kilobytes per entry rather than the process list's tens.
-    public var withoutProcesses: Snapshot {
+    public func section<T: SnapshotSection>(_ collector: String, as type: T.Type = T.self) -> T? {
+        sections.first { $0.collector == collector }?.section as? T
+    }
+
+    /// Replaces the collector's section; `nil` removes it.
+    public mutating func setSection(_ collector: String, _ section: (any SnapshotSection)?) {
+        if let at = sections.firstIndex(where: { $0.collector == collector }) {
+            if let section { sections[at].section = section } else { sections.remove(at: at) }
+        } else if let section {
+            sections.append(NamedSection(collector: collector, section: section))
+        }
+    }
+
+    /// What the history ring keeps: the sections marked for it, so an entry costs kilobytes rather than
+    /// the process table's and every kernel counter's tens.
+    public var forHistory: Snapshot {
         var copy = self
-        copy.processes = nil
+        copy.sections = sections.filter { $0.section.keptInHistory }
         return copy
+    }
+}
+
+// The sections the pages, the dashboard push and the host-view check read by type.
+extension Snapshot {
+    public var cpu: CPUSample? {
+        get { section("cpu") }
+        set { setSection("cpu", newValue) }
+    }
+    public var memory: MemorySample? {
+        get { section("memory") }
+        set { setSection("memory", newValue) }
+    }
+    public var filesystems: FilesystemSample? {
+        get { section("filesystem") }
+        set { setSection("filesystem", newValue) }
+    }
+    public var diskIO: DiskIOSample? {
+        get { section("diskstats") }
+        set { setSection("diskstats", newValue) }
+    }
+    public var network: NetworkSample? {
+        get { section("netdev") }
+        set { setSection("netdev", newValue) }
+    }
+    public var processes: ProcessTable? {
+        get { section("processes") }
+        set { setSection("processes", newValue) }
+    }
+    /// Host-wide pressure stall information from /proc/pressure; empty on kernels without PSI.
+    public var pressure: [PressureSample]? {
+        get { section("pressure", as: PressureReadings.self)?.readings }
+        set { setSection("pressure", newValue.map(PressureReadings.init)) }
+    }
+    /// The agent's own control group.
+    public var cgroup: CgroupSample? {
+        get { section("cgroup") }
+        set { setSection("cgroup", newValue) }
     }
 }
 

@@ -17,6 +17,13 @@ public enum SnapshotJSON {
             if let pressure = snapshot.pressure { writePressure(pressure, &json) } else { json.string(nil) }
             json.key("cgroup")
             if let cgroup = snapshot.cgroup { writeCgroup(cgroup, &json) } else { json.string(nil) }
+            // The other collectors' own keys, in the order they ran; each declares its JSON beside its
+            // collector.
+            for entry in snapshot.sections {
+                guard let section = entry.section as? any JSONSection else { continue }
+                json.key(section.jsonKey)
+                section.writeJSON(into: &json)
+            }
         }
         return json.bytes
     }

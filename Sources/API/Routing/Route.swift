@@ -16,7 +16,8 @@ public enum Router {
     /// The most processes one request may ask for.
     public static let maxProcessLimit = 1000
 
-    public static func route(_ request: Request) -> Result<Route, RouteError> {
+    /// `collectors`: the names `/metrics` filters may use (every collector the agent runs).
+    public static func route(_ request: Request, collectors: Set<String>) -> Result<Route, RouteError> {
         let (path, query) = split(request.target)
         let known = ["/", "/metrics", "/api/v1/metrics", "/api/v1/processes", "/api/v1/health"]
         guard known.contains(path) else {
@@ -32,7 +33,7 @@ public enum Router {
         let parameters = QueryString.parse(query)
         let pretty = parameters.contains { $0.name == "pretty" && $0.value != "false" && $0.value != "0" }
         switch path {
-        case "/metrics": return metricsRoute(parameters, accept: request.accept)
+        case "/metrics": return metricsRoute(parameters, accept: request.accept, collectors: collectors)
         case "/api/v1/metrics": return .success(.snapshot(pretty: pretty))
         case "/api/v1/health": return .success(.health(pretty: pretty))
         case "/api/v1/processes": return processesRoute(parameters, pretty: pretty)
@@ -42,17 +43,19 @@ public enum Router {
 
     /// node_exporter's filters: `collect[]=cpu&collect[]=memory` keeps those, `exclude[]=processes` drops
     /// those; an unknown name is a 400 rather than an empty answer that looks like a broken host.
-    static func metricsRoute(_ parameters: [(name: String, value: String)], accept: String?) -> Result<Route, RouteError> {
+    static func metricsRoute(
+        _ parameters: [(name: String, value: String)], accept: String?, collectors known: Set<String>
+    ) -> Result<Route, RouteError> {
         var collect: Set<String> = [], exclude: Set<String> = []
         for parameter in parameters where parameter.name == "collect[]" || parameter.name == "exclude[]" {
-            guard MetricsPage.collectorNames.contains(parameter.value) else {
-                let known = MetricsPage.collectorNames.sorted().joined(separator: ", ")
-                return .failure(RouteError(Response.error(400, "unknown collector \"\(parameter.value)\"; known: \(known)")))
+            guard known.contains(parameter.value) else {
+                let names = known.sorted().joined(separator: ", ")
+                return .failure(RouteError(Response.error(400, "unknown collector \"\(parameter.value)\"; known: \(names)")))
             }
             if parameter.name == "collect[]" { collect.insert(parameter.value) } else { exclude.insert(parameter.value) }
         }
         let chosen: Set<String>? =
-            collect.isEmpty && exclude.isEmpty ? nil : (collect.isEmpty ? MetricsPage.collectorNames : collect).subtracting(exclude)
+            collect.isEmpty && exclude.isEmpty ? nil : (collect.isEmpty ? known : collect).subtracting(exclude)
         return .success(.metrics(format: MetricsFormat.negotiate(accept), collectors: chosen))
     }
 

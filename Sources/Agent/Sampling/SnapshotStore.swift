@@ -18,7 +18,7 @@ final class SnapshotStore: Sendable {
     }
 
     func publish(_ snapshot: Snapshot) {
-        let trimmed = snapshot.withoutProcesses
+        let trimmed = snapshot.forHistory
         state.withLock { state in
             state.latest = snapshot
             if state.history.count < historyCapacity {

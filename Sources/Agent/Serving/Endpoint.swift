@@ -21,6 +21,7 @@ final class Endpoint: Sendable {
     let agent: AgentInfo
     private let auth: BearerAuth
     private let pushReport: @Sendable () -> PushReport?
+    private let collectorNames: Set<String>
     private let metricsCache = Mutex<(sequence: UInt64, bodies: [Variant: [UInt8]])>((0, [:]))
 
     init(store: SnapshotStore, agent: AgentInfo, auth: BearerAuth, pushReport: @escaping @Sendable () -> PushReport? = { nil }) {
@@ -28,11 +29,12 @@ final class Endpoint: Sendable {
         self.agent = agent
         self.auth = auth
         self.pushReport = pushReport
+        self.collectorNames = Set(agent.collectorNames)
     }
 
     func respond(to request: Request) -> Response {
         if let denied = auth.deny(request) { return denied }
-        switch Router.route(request) {
+        switch Router.route(request, collectors: collectorNames) {
         case .failure(let error):
             return error.response
         case .success(let route):

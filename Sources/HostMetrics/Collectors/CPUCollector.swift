@@ -2,8 +2,19 @@ import API
 
 /// CPU usage per core and overall from /proc/stat jiffies, with psutil's definitions: busy is everything
 /// but idle and iowait; guest time is already inside user and nice, so it is not counted twice.
-public final class CPUCollector: Collector {
-    public let name = "cpu"
+public final class CPUCollector: RegisteredCollector {
+    public static let info = CollectorInfo(
+        name: "cpu", reads: ["proc/stat", "proc/loadavg"],
+        exports: [
+            "node_cpu_seconds_total", "node_cpu_guest_seconds_total", "node_load1", "node_load5", "node_load15",
+            "node_boot_time_seconds", "node_context_switches_total", "node_forks_total", "node_intr_total",
+            "node_procs_running", "node_procs_blocked", "shelteragent_cpu_*",
+        ])
+
+    public static func make(_ context: CollectorContext) -> any Collector {
+        CPUCollector(proc: context.roots.proc, ticksPerSecond: context.ticksPerSecond)
+    }
+
     private let proc: KeptFiles
     private var previousTotal: ProcStat.CPULine?
     private var previousPerCPU: [String: ProcStat.CPULine] = [:]

@@ -4,8 +4,14 @@ import API
 /// /proc/self/mountinfo for where its hierarchy is mounted. Reads cgroup v2 files on a unified host and
 /// the v1 memory, cpu and cpuacct controllers where they are mounted (legacy and hybrid hosts).
 /// Deliberately not PROC_ROOT/SYS_ROOT: those are the host's, and the question is this process's limits.
-public final class CgroupCollector: Collector {
-    public let name = "cgroup"
+public final class CgroupCollector: RegisteredCollector {
+    public static let info = CollectorInfo(
+        name: "cgroup",
+        reads: ["/proc/self/cgroup", "/proc/self/mountinfo", "the agent's cgroup: memory.*, cpu.*, *.pressure"],
+        exports: ["shelteragent_cgroup_*"])
+
+    public static func make(_ context: CollectorContext) -> any Collector { CgroupCollector() }
+
     private let own: KeptFiles
     /// mountinfo as parsed for the membership it was read with. A container host's mountinfo runs to
     /// thousands of lines; it is read again only when the agent is moved to another group.

@@ -3,9 +3,68 @@ import API
 /// One source of host figures. Each owns whatever it remembers between passes (previous counters for
 /// rates) and writes its section of the snapshot; the sampler times it and isolates its failures.
 public protocol Collector: AnyObject {
-    /// Stable, lowercase; the `collector` label and the name in health.
+    /// Stable, lowercase; the `collector` label, the snapshot section's key and the name in health.
     var name: String { get }
     func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws
+}
+
+/// A collector the agent ships: it declares itself, and `StandardCollectors` lists it.
+public protocol RegisteredCollector: Collector {
+    /// What it is, for the registry, `collect[]`, health and the docs.
+    static var info: CollectorInfo { get }
+    /// Builds one for the agent's roots and settings; the registry calls this.
+    static func make(_ context: CollectorContext) -> any Collector
+}
+
+extension RegisteredCollector {
+    public var name: String { Self.info.name }
+}
+
+/// A collector's declaration: its name, what it reads and what it exports.
+public struct CollectorInfo: Sendable {
+    public let name: String
+    /// Where it reads, as `proc/stat`, `sys/class/net/*/mtu`, `rootfs/etc/os-release` or `syscall adjtimex`.
+    public let reads: [String]
+    /// The families it adds to `/metrics`; a trailing `*` stands for any suffix (meminfo's fields). A test
+    /// renders the captured host and checks every family against its collector's list.
+    public let exports: [String]
+
+    public init(name: String, reads: [String], exports: [String]) {
+        self.name = name
+        self.reads = reads
+        self.exports = exports
+    }
+
+    /// Whether `family` is one this collector declares.
+    public func declares(_ family: String) -> Bool {
+        exports.contains { pattern in
+            pattern.hasSuffix("*") ? family.hasPrefix(pattern.dropLast()) : family == pattern
+        }
+    }
+}
+
+/// What collectors are built from: where the host's trees are and the settings that shape them.
+public struct CollectorContext: Sendable {
+    public var roots: HostRoots
+    public var processTopN: Int
+    public var scrubber: CommandLineScrubber
+    public var ticksPerSecond: Double
+    public var pageSize: UInt64
+    /// node_exporter's `--collector.textfile.directory`; nil turns the textfile collector off.
+    public var textfileDirectory: String?
+
+    public init(
+        roots: HostRoots, processTopN: Int = 50, scrubber: CommandLineScrubber = CommandLineScrubber(),
+        ticksPerSecond: Double = KernelConstants.ticksPerSecond, pageSize: UInt64 = KernelConstants.pageSize,
+        textfileDirectory: String? = nil
+    ) {
+        self.roots = roots
+        self.processTopN = processTopN
+        self.scrubber = scrubber
+        self.ticksPerSecond = ticksPerSecond
+        self.pageSize = pageSize
+        self.textfileDirectory = textfileDirectory
+    }
 }
 
 /// When a pass happened: monotonic seconds for rates, wall-clock seconds for what is shown.

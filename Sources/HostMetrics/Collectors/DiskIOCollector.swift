@@ -2,8 +2,15 @@ import API
 
 /// Disk I/O from /proc/diskstats for whole disks (never their partitions, which would count every byte
 /// twice), with per-device rates and a total over physical disks.
-public final class DiskIOCollector: Collector {
-    public let name = "diskstats"
+public final class DiskIOCollector: RegisteredCollector {
+    public static let info = CollectorInfo(
+        name: "diskstats", reads: ["proc/diskstats", "sys/block/*"],
+        exports: ["node_disk_*", "shelteragent_disk_*"])
+
+    public static func make(_ context: CollectorContext) -> any Collector {
+        DiskIOCollector(proc: context.roots.proc, sys: context.roots.sys)
+    }
+
     private let proc: KeptFiles
     private let sys: FileTree
     private var previous: [String: (counters: DiskStats.Device, at: Double)] = [:]

@@ -3,8 +3,15 @@ import API
 /// Space on real mounted filesystems, as psutil's `disk_partitions(all=False)` chooses them (a device,
 /// and a type that /proc/filesystems lists without `nodev`), each device once: bind mounts and
 /// container overlays of one disk would otherwise count its space twice.
-public final class FilesystemCollector: Collector {
-    public let name = "filesystem"
+public final class FilesystemCollector: RegisteredCollector {
+    public static let info = CollectorInfo(
+        name: "filesystem", reads: ["proc/1/mounts", "proc/filesystems", "statvfs of each mount under rootfs"],
+        exports: ["node_filesystem_*", "shelteragent_filesystem_*"])
+
+    public static func make(_ context: CollectorContext) -> any Collector {
+        FilesystemCollector(proc: context.roots.proc, rootfs: context.roots.rootfs)
+    }
+
     private let proc: KeptFiles
     private let rootfs: FileTree
     private let statFS: StatFS

@@ -2,8 +2,15 @@ import API
 
 /// Memory and swap from /proc/meminfo, computed exactly as psutil's `virtual_memory()` and
 /// `swap_memory()` do so the dashboard's numbers match what users already know.
-public final class MemoryCollector: Collector {
-    public let name = "memory"
+public final class MemoryCollector: RegisteredCollector {
+    public static let info = CollectorInfo(
+        name: "memory", reads: ["proc/meminfo", "proc/zoneinfo (kernels without MemAvailable)"],
+        exports: ["node_memory_*", "shelteragent_memory_*", "shelteragent_swap_*"])
+
+    public static func make(_ context: CollectorContext) -> any Collector {
+        MemoryCollector(proc: context.roots.proc, pageSize: context.pageSize)
+    }
+
     private let proc: KeptFiles
     private let pageSize: UInt64
 

@@ -1,8 +1,13 @@
 import API
 
 /// Network counters from /proc/net/dev with per-interface rates and the throughput the dashboard shows.
-public final class NetworkCollector: Collector {
-    public let name = "netdev"
+public final class NetworkCollector: RegisteredCollector {
+    public static let info = CollectorInfo(
+        name: "netdev", reads: ["proc/1/net/dev (else proc/net/dev)"],
+        exports: ["node_network_receive_*", "node_network_transmit_*", "shelteragent_network_*"])
+
+    public static func make(_ context: CollectorContext) -> any Collector { NetworkCollector(proc: context.roots.proc) }
+
     private let proc: KeptFiles
     private var previous: (interfaces: [String: NetDev.Interface], at: Double)?
 

@@ -2,8 +2,13 @@ import API
 
 /// Host-wide pressure stall information from /proc/pressure (Linux 4.20+). A kernel without PSI, or
 /// booted with psi=0, has nothing to show: an empty list, not a failure.
-public final class PressureCollector: Collector {
-    public let name = "pressure"
+public final class PressureCollector: RegisteredCollector {
+    public static let info = CollectorInfo(
+        name: "pressure", reads: ["proc/pressure/cpu", "proc/pressure/memory", "proc/pressure/io"],
+        exports: ["node_pressure_*"])
+
+    public static func make(_ context: CollectorContext) -> any Collector { PressureCollector(proc: context.roots.proc) }
+
     static let resources = ["cpu", "memory", "io"]
     private let proc: KeptFiles
 

@@ -7,8 +7,21 @@ import API
 /// of processes, and status (the user) only when a process enters the table and once a minute after.
 /// CPU share comes from the change in a process's ticks between passes, keyed by PID and start time so a
 /// reused PID starts fresh instead of inheriting another process's ticks.
-public final class ProcessCollector: Collector {
-    public let name = "processes"
+public final class ProcessCollector: RegisteredCollector {
+    public static let info = CollectorInfo(
+        name: "processes",
+        reads: [
+            "proc/PID/stat (every process)", "proc/PID/statm, io, cmdline (the top N)",
+            "proc/PID/status (owner, once a minute)", "rootfs/etc/passwd",
+        ],
+        exports: ["shelteragent_process_*", "shelteragent_processes"])
+
+    public static func make(_ context: CollectorContext) -> any Collector {
+        ProcessCollector(
+            roots: context.roots, topN: context.processTopN, scrubber: context.scrubber,
+            ticksPerSecond: context.ticksPerSecond, pageSize: context.pageSize)
+    }
+
 
     struct Identity: Hashable {
         var pid: Int32

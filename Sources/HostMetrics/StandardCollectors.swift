@@ -1,0 +1,27 @@
+import API
+
+/// The one list of collectors, in the order they run and their sections appear. Everything else that
+/// names collectors (`collect[]`, health, `--help`, the docs' table, the tests) derives from it.
+public enum StandardCollectors {
+    public static let all: [any RegisteredCollector.Type] = [
+        CPUCollector.self,
+        MemoryCollector.self,
+        FilesystemCollector.self,
+        DiskIOCollector.self,
+        NetworkCollector.self,
+        ProcessCollector.self,
+        PressureCollector.self,
+        CgroupCollector.self,
+    ]
+
+    public static var names: [String] { all.map { $0.info.name } }
+
+    /// Every collector but those in `disabled` (names checked by the caller against `names`).
+    public static func make(_ context: CollectorContext, disabled: Set<String> = []) -> [any Collector] {
+        all.filter { !disabled.contains($0.info.name) }.map { $0.make(context) }
+    }
+
+    public static func make(roots: HostRoots, processTopN: Int, scrubber: CommandLineScrubber) -> [any Collector] {
+        make(CollectorContext(roots: roots, processTopN: processTopN, scrubber: scrubber))
+    }
+}
