@@ -12,6 +12,7 @@ public enum StandardCollectors {
         ProcessCollector.self,
         PressureCollector.self,
         CgroupCollector.self,
+        FileFDCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }
