@@ -77,6 +77,16 @@ import Testing
         #expect(String(decoding: set.renderOpenMetrics(), as: UTF8.self) == expected)
     }
 
+    /// node_exporter leaves vmstat's and netstat's fields untyped; OpenMetrics spells that `unknown`.
+    @Test func untypedFamiliesAreUntypedInTextAndUnknownInOpenMetrics() {
+        var set = MetricSet()
+        set.add(MetricDescriptor("node_vmstat_pgfault", .untyped, "Page faults."), [], 7)
+        #expect(String(decoding: set.renderText(), as: UTF8.self)
+            == "# HELP node_vmstat_pgfault Page faults.\n# TYPE node_vmstat_pgfault untyped\nnode_vmstat_pgfault 7\n")
+        #expect(String(decoding: set.renderOpenMetrics(), as: UTF8.self)
+            == "# HELP node_vmstat_pgfault Page faults.\n# TYPE node_vmstat_pgfault unknown\nnode_vmstat_pgfault 7\n# EOF\n")
+    }
+
     @Test func meminfoFieldsGetNodeExporterNames() {
         #expect(MemoryMetrics.descriptor(for: MemInfoField(name: "Active(file)", value: 1, isBytes: true)).name
             == "node_memory_Active_file_bytes")

@@ -1,6 +1,11 @@
-/// Whether a family counts up or goes up and down; Prometheus `# TYPE`.
+/// Whether a family counts up or goes up and down; Prometheus `# TYPE`. `untyped` is there because
+/// node_exporter leaves some families untyped (vmstat's and netstat's fields, which mix counters and
+/// gauges), and a drop-in must say the same.
 public enum MetricType: String, Sendable {
-    case counter, gauge
+    case counter, gauge, untyped
+
+    /// OpenMetrics calls an untyped family `unknown`.
+    var openMetricsName: String { self == .untyped ? "unknown" : rawValue }
 }
 
 /// A metric declared once: its name, help and type. Every renderer and document follows from this.
@@ -68,7 +73,8 @@ public struct MetricSet {
                 familyName = String(name.dropLast(6))
             }
             out.append(contentsOf: "# HELP \(familyName) \(Self.escapeHelp(family.descriptor.help))\n".utf8)
-            out.append(contentsOf: "# TYPE \(familyName) \(family.descriptor.type.rawValue)\n".utf8)
+            let type = openMetrics ? family.descriptor.type.openMetricsName : family.descriptor.type.rawValue
+            out.append(contentsOf: "# TYPE \(familyName) \(type)\n".utf8)
             for sample in family.samples {
                 out.append(contentsOf: name.utf8)
                 Self.writeLabels(family.descriptor.labels, sample.labelValues, into: &out)
