@@ -46,12 +46,10 @@ public final class CPUCollector: RegisteredCollector {
     /// kernels) counts as zero, as psutil does.
     static func busyPercent(from previous: ProcStat.CPULine?, to current: ProcStat.CPULine) -> Double? {
         guard let previous else { return nil }
-        var deltas = [Double](repeating: 0, count: 10)
-        for mode in 0..<10 where current.tick(mode) > previous.tick(mode) {
-            deltas[mode] = Double(current.tick(mode) - previous.tick(mode))
-        }
-        let totalNow = countedTicks(current), totalBefore = countedTicks(previous)
-        guard totalNow > totalBefore else { return nil }
+        guard let elapsed = CounterRate.delta(from: countedTicks(previous), to: countedTicks(current)), elapsed > 0
+        else { return nil }
+        // The exception to the rate rules: one mode going backwards is a kernel accounting quirk, not a reset.
+        let deltas = (0..<10).map { mode in Double(CounterRate.delta(from: previous.tick(mode), to: current.tick(mode)) ?? 0) }
         let all = deltas[0..<8].reduce(0, +)
         guard all > 0 else { return nil }
         let busy = all - deltas[3] - deltas[4]

@@ -82,9 +82,17 @@ public struct SampleInstant: Sendable, Equatable {
 /// - the first reading gives no rate;
 /// - a counter that went backwards (reboot, driver reset, 32-bit wrap) re-baselines and gives no rate;
 /// - no elapsed time gives no rate.
+/// Every collector that derives a rate or a share from counters (CPU, processes, disks, interfaces) goes
+/// through these, so the rules hold in one place.
 public enum CounterRate {
+    /// How far a counter moved; `nil` without a previous reading or when it went backwards.
+    public static func delta(from previous: UInt64?, to current: UInt64) -> UInt64? {
+        guard let previous, current >= previous else { return nil }
+        return current - previous
+    }
+
     public static func perSecond(from previous: UInt64?, to current: UInt64, over seconds: Double) -> Double? {
-        guard let previous, current >= previous, seconds > 0 else { return nil }
-        return Double(current - previous) / seconds
+        guard let moved = delta(from: previous, to: current), seconds > 0 else { return nil }
+        return Double(moved) / seconds
     }
 }

@@ -121,13 +121,15 @@ public final class ProcessCollector: RegisteredCollector {
     /// its own life, so a short-lived burner shows up on the pass after it started rather than as 0.
     private func cpuPercent(_ stat: PIDStat, uptime: Double) -> Double? {
         guard let previousUptime else { return nil }
+        let ticksPerSecondOfCPU: Double?
         if let before = previousTicks[Identity(pid: stat.pid, startTicks: stat.startTicks)] {
-            guard stat.cpuTicks >= before, uptime > previousUptime else { return nil }
-            return Double(stat.cpuTicks - before) / ticksPerSecond / (uptime - previousUptime) * 100
+            ticksPerSecondOfCPU = CounterRate.perSecond(from: before, to: stat.cpuTicks, over: uptime - previousUptime)
+        } else {
+            // Started since the last pass: all its ticks are this interval's, over its own life.
+            let age = uptime - Double(stat.startTicks) / ticksPerSecond
+            ticksPerSecondOfCPU = CounterRate.perSecond(from: 0, to: stat.cpuTicks, over: min(age, uptime - previousUptime))
         }
-        let age = uptime - Double(stat.startTicks) / ticksPerSecond
-        guard age > 0 else { return nil }
-        return Double(stat.cpuTicks) / ticksPerSecond / min(age, uptime - previousUptime) * 100
+        return ticksPerSecondOfCPU.map { $0 / ticksPerSecond * 100 }
     }
 
     /// Indices of the top N by CPU (cumulative ticks break ties and stand in on the first pass) followed
