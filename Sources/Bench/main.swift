@@ -10,7 +10,8 @@ import Logging
 //   pass_us       CPU time of one full pass (every collector), mean over the passes after the first;
 //   scan_us       CPU time of the process collector alone, mean over the same number of passes;
 //   processes     processes on the host during the scan;
-//   per_process_us  scan_us / processes.
+//   per_process_us  scan_us / processes;
+//   collectors    each registered collector's CPU time per pass alone, mean over the same passes.
 // A thread's CPU clock, not wall time: what the agent costs the host, whatever else the machine does.
 // Usage: shelter-bench [PASSES] (default 20).
 
@@ -37,12 +38,16 @@ let sampler = Sampler(
     hostname: "bench", logger: Logger(label: "bench"))
 var processes = 0
 let passMicroseconds = meanCPU(passes: passes) { processes = sampler.sample().processes?.totalCount ?? 0 }
-let scanner = ProcessCollector(
-    roots: roots, topN: 50, scrubber: CommandLineScrubber(), ticksPerSecond: KernelConstants.ticksPerSecond,
-    pageSize: KernelConstants.pageSize)
 var snapshot = Snapshot(sequence: 0, timestamp: 0, hostname: "bench")
-let scanMicroseconds = meanCPU(passes: passes) { try? scanner.collect(into: &snapshot, at: HostClock.now()) }
+var perCollector: [(String, Double)] = []
+for registered in StandardCollectors.all {
+    let collector = registered.make(CollectorContext(roots: roots))
+    perCollector.append((registered.info.name, meanCPU(passes: passes) { try? collector.collect(into: &snapshot, at: HostClock.now()) }))
+}
+let scanMicroseconds = perCollector.first { $0.0 == ProcessCollector.info.name }?.1 ?? 0
 let perProcess = processes == 0 ? 0 : scanMicroseconds / Double(processes)
+let collectorsJSON = perCollector.map { "\"\($0.0)\": \(($0.1 * 10).rounded() / 10)" }.joined(separator: ", ")
 print(
     "{\"passes\": \(passes), \"pass_us\": \(Int(passMicroseconds)), \"scan_us\": \(Int(scanMicroseconds)), "
-        + "\"processes\": \(processes), \"per_process_us\": \((perProcess * 100).rounded() / 100)}")
+        + "\"processes\": \(processes), \"per_process_us\": \((perProcess * 100).rounded() / 100), "
+        + "\"collectors\": {\(collectorsJSON)}}")
