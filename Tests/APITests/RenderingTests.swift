@@ -137,11 +137,28 @@ import Testing
     }
 
     @Test func indexNegotiatesItsFormat() throws {
-        #expect(try route("GET", "/", accept: "text/html,application/xhtml+xml,*/*;q=0.8").get() == .index(.html))
+        #expect(try route("GET", "/", accept: "text/html,application/xhtml+xml,*/*;q=0.8").get() == .live(sort: .cpu))
+        #expect(try route("GET", "/?sort=memory", accept: "text/html").get() == .live(sort: .memory))
+        #expect(try route("GET", "/?sort=bogus", accept: "text/html").get() == .live(sort: .cpu))
         #expect(try route("GET", "/", accept: "application/json").get() == .index(.json))
         #expect(try route("GET", "/", accept: "text/html;q=0.5, application/json").get() == .index(.json))
         #expect(try route("GET", "/", accept: "*/*").get() == .index(.text))
         #expect(try route("GET", "/").get() == .index(.text))
+    }
+
+    @Test func liveViewRoutes() throws {
+        #expect(try route("GET", "/api/v1/history").get() == .history(since: nil, fields: nil, pretty: false))
+        #expect(try route("GET", "/api/v1/history?since=-300&fields=cpu_percent,load1").get()
+            == .history(since: -300, fields: ["cpu_percent", "load1"], pretty: false))
+        guard case .failure(let bad) = route("GET", "/api/v1/history?since=soon") else { Issue.record("routed"); return }
+        #expect(bad.response.status == 400)
+        #expect(try route("GET", "/api/v1/stream").get() == .stream(fields: nil))
+        #expect(try route("GET", "/api/v1/stream?fields=*").get() == .stream(fields: ["*"]))
+        #expect(try route("GET", "/assets/live.js").get() == .asset(.script))
+        #expect(try route("GET", "/assets/live.css").get() == .asset(.style))
+        #expect(try route("GET", "/api/v1/session").get() == .session)
+        guard case .failure(let missing) = route("GET", "/assets/other.js") else { Issue.record("routed"); return }
+        #expect(missing.response.status == 404)
     }
 
     @Test func queryStringsDecode() {

@@ -27,15 +27,20 @@ import Testing
         #expect(String(decoding: second, as: UTF8.self).contains("shelteragent_collector_duration_seconds{collector=\"cpu\"} 2"))
     }
 
-    @Test func historyKeepsTheNewestWithoutProcesses() {
+    @Test func historyKeepsTheNewestFiguresAndNoProcesses() {
         let store = SnapshotStore(historyCapacity: 2)
         for sequence in 1...3 {
             var next = snapshot(UInt64(sequence), hostname: "h")
             next.processes = ProcessTable(totalCount: 1, processes: [])
+            next.memory = MemorySample(
+                totalBytes: 100, usedBytes: UInt64(sequence), freeBytes: 0, availableBytes: 0, usagePercent: 1,
+                swapTotalBytes: 0, swapUsedBytes: 0, swapUsagePercent: 0, meminfo: [])
             store.publish(next)
         }
-        #expect(store.history.map(\.sequence) == [2, 3])
-        #expect(store.history.allSatisfy { $0.processes == nil })
+        let window = store.history.window(fields: ["memory_used_bytes"])
+        #expect(window.times == [2, 3])
+        #expect(window.columns.first?.1 == [2, 3])
+        #expect(!store.history.fieldNames.contains { $0.hasPrefix("process") })
         #expect(store.latest?.processes != nil)
     }
 }

@@ -29,6 +29,8 @@ public struct AgentInfo: Sendable {
     public var collectionInterval: Double
     /// How many processes `/api/v1/processes` returns when no `limit` is given.
     public var defaultProcessLimit: Int
+    /// Entries the history ring holds (HISTORY_DURATION / COLLECTION_INTERVAL).
+    public var historyCapacity: Int = 1
     /// Every collector's name, in the order they run: what `collect[]` and `exclude[]` may name.
     public var collectorNames: [String] = []
     /// Signs, found at start-up, that the agent sees a container rather than the host (empty: none).

@@ -56,5 +56,16 @@ public enum CPUMetrics {
 
 extension CPUSample: SnapshotSection {
     public func addMetrics(to set: inout MetricSet) { CPUMetrics.add(self, to: &set) }
-    public var keptInHistory: Bool { true }
+
+    public func addHistory(to row: inout HistoryRow) {
+        row.add("cpu_percent", usagePercent)
+        for (position, percent) in perCorePercent.enumerated() where position < perCoreTimes.count {
+            row.add("cpu_core_percent:\(perCoreTimes[position].cpu)", percent)
+        }
+        if let loadAverage, loadAverage.count == 3 {
+            row.add("load1", loadAverage[0])
+            row.add("load5", loadAverage[1])
+            row.add("load15", loadAverage[2])
+        }
+    }
 }

@@ -34,5 +34,8 @@ public enum CgroupMetrics {
 
 extension CgroupSample: SnapshotSection {
     public func addMetrics(to set: inout MetricSet) { CgroupMetrics.add(self, to: &set) }
-    public var keptInHistory: Bool { true }
+
+    public func addHistory(to row: inout HistoryRow) {
+        row.add("cgroup_memory_usage_bytes", memoryUsageBytes.map { Double($0) })
+    }
 }

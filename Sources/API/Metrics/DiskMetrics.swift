@@ -85,10 +85,18 @@ public enum DiskMetrics {
 
 extension FilesystemSample: SnapshotSection {
     public func addMetrics(to set: inout MetricSet) { DiskMetrics.add(self, to: &set) }
-    public var keptInHistory: Bool { true }
+
+    public func addHistory(to row: inout HistoryRow) {
+        row.add("disk_used_percent", usagePercent)
+        for filesystem in filesystems { row.add("filesystem_used_percent:\(filesystem.mountpoint)", filesystem.usagePercent) }
+    }
 }
 
 extension DiskIOSample: SnapshotSection {
     public func addMetrics(to set: inout MetricSet) { DiskMetrics.add(self, to: &set) }
-    public var keptInHistory: Bool { true }
+
+    public func addHistory(to row: inout HistoryRow) {
+        row.add("disk_read_bytes_per_second", readBytesPerSecond)
+        row.add("disk_write_bytes_per_second", writeBytesPerSecond)
+    }
 }

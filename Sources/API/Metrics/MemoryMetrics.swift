@@ -33,5 +33,12 @@ public enum MemoryMetrics {
 
 extension MemorySample: SnapshotSection {
     public func addMetrics(to set: inout MetricSet) { MemoryMetrics.add(self, to: &set) }
-    public var keptInHistory: Bool { true }
+
+    public func addHistory(to row: inout HistoryRow) {
+        row.add("memory_percent", usagePercent)
+        row.add("memory_used_bytes", Double(usedBytes))
+        row.add("memory_available_bytes", Double(availableBytes))
+        row.add("swap_percent", swapUsagePercent)
+        row.add("swap_used_bytes", Double(swapUsedBytes))
+    }
 }

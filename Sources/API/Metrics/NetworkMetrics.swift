@@ -42,5 +42,14 @@ public enum NetworkMetrics {
 
 extension NetworkSample: SnapshotSection {
     public func addMetrics(to set: inout MetricSet) { NetworkMetrics.add(self, to: &set) }
-    public var keptInHistory: Bool { true }
+
+    public func addHistory(to row: inout HistoryRow) {
+        var received: Double?, sent: Double?
+        for interface in interfaces where interface.name != "lo" {
+            if let rx = interface.receiveBytesPerSecond { received = (received ?? 0) + rx }
+            if let tx = interface.transmitBytesPerSecond { sent = (sent ?? 0) + tx }
+        }
+        row.add("network_receive_bytes_per_second", received)
+        row.add("network_transmit_bytes_per_second", sent)
+    }
 }

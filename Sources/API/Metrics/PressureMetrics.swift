@@ -26,5 +26,11 @@ public struct PressureReadings: SnapshotSection {
     public var readings: [PressureSample]
     public init(_ readings: [PressureSample]) { self.readings = readings }
     public func addMetrics(to set: inout MetricSet) { PressureMetrics.add(readings, to: &set) }
-    public var keptInHistory: Bool { true }
+
+    public func addHistory(to row: inout HistoryRow) {
+        for reading in readings {
+            row.add("pressure_\(reading.resource)_some_avg10", reading.some.avg10)
+            row.add("pressure_\(reading.resource)_full_avg10", reading.full?.avg10)
+        }
+    }
 }

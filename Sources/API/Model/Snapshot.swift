@@ -32,12 +32,11 @@ public struct Snapshot: Sendable {
         }
     }
 
-    /// What the history ring keeps: the sections marked for it, so an entry costs kilobytes rather than
-    /// the process table's and every kernel counter's tens.
-    public var forHistory: Snapshot {
-        var copy = self
-        copy.sections = sections.filter { $0.section.keptInHistory }
-        return copy
+    /// The figures every section adds to the history, for this pass.
+    public var historyRow: HistoryRow {
+        var row = HistoryRow()
+        for entry in sections { entry.section.addHistory(to: &row) }
+        return row
     }
 }
 

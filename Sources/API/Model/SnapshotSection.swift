@@ -4,13 +4,13 @@
 /// here.
 public protocol SnapshotSection: Sendable {
     func addMetrics(to set: inout MetricSet)
-    /// Whether the history ring keeps this section; sections that only feed `/metrics` are left out so
-    /// an hour of history stays small.
-    var keptInHistory: Bool { get }
+    /// The figures of this section that `/api/v1/history`, the stream and the live page's charts show;
+    /// most sections (every kernel counter) add none, so an hour of history stays small.
+    func addHistory(to row: inout HistoryRow)
 }
 
 extension SnapshotSection {
-    public var keptInHistory: Bool { false }
+    public func addHistory(to row: inout HistoryRow) {}
 }
 
 /// A section that the JSON snapshot (`/api/v1/metrics`) also shows, under a key of its own.

@@ -5,9 +5,12 @@ public enum IndexPage {
         ("/api/v1/metrics", "the current snapshot as JSON"),
         ("/api/v1/processes?limit=N&sort=cpu|memory|io", "the busiest processes as JSON"),
         ("/api/v1/health", "collection status and per-collector state as JSON"),
+        ("/api/v1/history?since=-300&fields=cpu_percent,load1", "the last HISTORY_DURATION as JSON columns"),
+        ("/api/v1/stream?fields=*", "Server-Sent Events, one per collection (curl -N)"),
     ]
 
-    public enum Format: Sendable { case html, json, text }
+    /// A browser gets the live page instead (`LivePage`).
+    public enum Format: Sendable { case json, text }
 
     public static func render(_ format: Format, version: String) -> (contentType: String, body: [UInt8]) {
         switch format {
@@ -27,16 +30,6 @@ public enum IndexPage {
                 }
             }
             return ("application/json", json.bytes)
-        case .html:
-            let items = routes.map { route in
-                let href = String(route.path.prefix { $0 != "?" })
-                return "<li><a href=\"\(href)\">\(escapeHTML(route.path))</a> — \(escapeHTML(route.summary))</li>"
-            }
-            let page =
-                "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>ShelterAgent</title></head>\n"
-                + "<body><h1>ShelterAgent \(escapeHTML(version))</h1>\n<ul>\n\(items.joined(separator: "\n"))\n</ul>"
-                + "</body></html>\n"
-            return ("text/html; charset=utf-8", Array(page.utf8))
         case .text:
             let lines = routes.map { "  \($0.path)\n      \($0.summary)" }
             let page = "ShelterAgent \(version)\n\n\(lines.joined(separator: "\n"))\n"
@@ -44,17 +37,4 @@ public enum IndexPage {
         }
     }
 
-    static func escapeHTML(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
 }

@@ -2,8 +2,10 @@
 /// agent's facts and the time, and may supply an already-rendered `/metrics` body.
 public enum Responder {
     /// `metricsBody` renders (or recalls) the `/metrics` body for a format and filter.
+    /// `history` copies the ring, only for the routes that read it.
     public static func respond(
         to route: Route, snapshot: Snapshot?, agent: AgentInfo, now: Double, push: PushReport? = nil,
+        history: () -> HistoryRing = { HistoryRing(capacity: 1) },
         metricsBody: (MetricsFormat, Set<String>?) -> [UInt8]
     ) -> Response {
         switch route {
@@ -23,9 +25,30 @@ public enum Responder {
             return json(body)
         case .health(let pretty):
             return json(HealthJSON.render(snapshot, agent: agent, now: now, pretty: pretty, push: push))
+        case .history(let since, let fields, let pretty):
+            let ring = history()
+            if let fields, let unknown = fields.first(where: { !ring.fieldNames.contains($0) }) {
+                let known = ring.fieldNames.joined(separator: ", ")
+                return Response.error(400, "unknown field \"\(unknown)\"; known now: \(known)")
+            }
+            let from = since.map { $0 < 0 ? now + $0 : $0 }
+            return json(
+                HistoryJSON.render(ring, since: from, fields: fields, interval: agent.collectionInterval, pretty: pretty))
         case .index(let format):
             let page = IndexPage.render(format, version: agent.version)
             return Response(status: 200, contentType: page.contentType, body: page.body)
+        case .live(let sort):
+            let body = LivePage.render(snapshot, agent: agent, push: push, now: now, sort: sort)
+            return Response(
+                status: 200, contentType: "text/html; charset=utf-8",
+                headers: LiveAssets.securityHeaders + [("Cache-Control", "no-store")], body: body)
+        case .asset(let asset):
+            return Response(
+                status: 200, contentType: asset.contentType,
+                headers: LiveAssets.securityHeaders + [("Cache-Control", "no-cache")], body: asset.body)
+        case .session, .stream:
+            // Both hold state the pure responder has none of (sessions, open streams): the endpoint answers.
+            preconditionFailure("\(route) is answered by the endpoint")
         }
     }
 

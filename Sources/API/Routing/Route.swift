@@ -5,7 +5,18 @@ public enum Route: Sendable, Equatable {
     case snapshot(pretty: Bool)
     case processes(sort: ProcessSort, limit: Int?, pretty: Bool)
     case health(pretty: Bool)
+    /// `since`: Unix seconds, or negative for "the last N seconds"; `fields`: nil for every figure.
+    case history(since: Double?, fields: [String]?, pretty: Bool)
     case index(IndexPage.Format)
+    /// `/` for a browser: the live page, its process table sorted by `sort`.
+    case live(sort: ProcessSort)
+    /// The live page's script and style sheet.
+    case asset(LiveAssets.Asset)
+    /// `/api/v1/session`: a browser trades the bearer token for a session cookie.
+    case session
+    /// `/api/v1/stream`: Server-Sent Events, the snapshot (nil) or the chosen history figures (`["*"]`:
+    /// all of them) once per collection.
+    case stream(fields: [String]?)
 }
 
 extension IndexPage.Format: Equatable {}
@@ -19,8 +30,12 @@ public enum Router {
     /// `collectors`: the names `/metrics` filters may use (every collector the agent runs).
     public static func route(_ request: Request, collectors: Set<String>) -> Result<Route, RouteError> {
         let (path, query) = split(request.target)
-        let known = ["/", "/metrics", "/api/v1/metrics", "/api/v1/processes", "/api/v1/health"]
-        guard known.contains(path) else {
+        let known = [
+            "/", "/metrics", "/api/v1/metrics", "/api/v1/processes", "/api/v1/health", "/api/v1/history",
+            "/api/v1/stream", "/api/v1/session",
+        ]
+        let asset = LiveAssets.Asset(path: path)
+        guard known.contains(path) || asset != nil else {
             return .failure(RouteError(Response.error(404, "no route for \(path); see / for the list")))
         }
         guard request.method == "GET" || request.method == "HEAD" else {
@@ -37,7 +52,11 @@ public enum Router {
         case "/api/v1/metrics": return .success(.snapshot(pretty: pretty))
         case "/api/v1/health": return .success(.health(pretty: pretty))
         case "/api/v1/processes": return processesRoute(parameters, pretty: pretty)
-        default: return .success(.index(indexFormat(request.accept)))
+        case "/api/v1/history": return historyRoute(parameters, pretty: pretty)
+        case "/api/v1/stream": return streamRoute(parameters)
+        case "/api/v1/session": return .success(.session)
+        case "/": return indexRoute(parameters, accept: request.accept)
+        default: return .success(.asset(asset!))
         }
     }
 
@@ -81,11 +100,37 @@ public enum Router {
         return .success(.processes(sort: sort, limit: limit, pretty: pretty))
     }
 
-    static func indexFormat(_ accept: String?) -> IndexPage.Format {
+    static func historyRoute(_ parameters: [(name: String, value: String)], pretty: Bool) -> Result<Route, RouteError> {
+        var since: Double?, fields: [String]?
+        for parameter in parameters {
+            switch parameter.name {
+            case "since":
+                guard let value = Double(parameter.value), value.isFinite else {
+                    return .failure(
+                        RouteError(Response.error(400, "since must be Unix seconds, or negative for the last N seconds")))
+                }
+                since = value
+            case "fields":
+                fields = parameter.value.split(separator: ",").map(String.init)
+            default: continue
+            }
+        }
+        return .success(.history(since: since, fields: fields, pretty: pretty))
+    }
+
+    static func streamRoute(_ parameters: [(name: String, value: String)]) -> Result<Route, RouteError> {
+        let fields = parameters.last { $0.name == "fields" }.map { $0.value.split(separator: ",").map(String.init) }
+        return .success(.stream(fields: fields))
+    }
+
+    /// A browser (`text/html` preferred) gets the live page; JSON or text clients the route list.
+    static func indexRoute(_ parameters: [(name: String, value: String)], accept: String?) -> Result<Route, RouteError> {
         switch AcceptHeader.preferred(["text/html", "application/json"], in: accept) {
-        case "text/html": return .html
-        case "application/json": return .json
-        default: return .text
+        case "text/html":
+            let sort = parameters.last { $0.name == "sort" }.flatMap { ProcessSort(rawValue: $0.value) } ?? .cpu
+            return .success(.live(sort: sort))
+        case "application/json": return .success(.index(.json))
+        default: return .success(.index(.text))
         }
     }
 

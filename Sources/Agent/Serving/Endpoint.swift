@@ -22,6 +22,7 @@ final class Endpoint: Sendable {
     private let auth: BearerAuth
     private let pushReport: @Sendable () -> PushReport?
     private let collectorNames: Set<String>
+    private let sessions = BrowserSessions(clock: { HostClock.wall() })
     private let metricsCache = Mutex<(sequence: UInt64, bodies: [Variant: [UInt8]])>((0, [:]))
 
     init(store: SnapshotStore, agent: AgentInfo, auth: BearerAuth, pushReport: @escaping @Sendable () -> PushReport? = { nil }) {
@@ -33,10 +34,29 @@ final class Endpoint: Sendable {
     }
 
     func respond(to request: Request) -> Response {
-        if let denied = auth.deny(request) { return denied }
-        switch Router.route(request, collectors: collectorNames) {
+        let routed = Router.route(request, collectors: collectorNames)
+        if case .success(.asset) = routed {
+            // The script and style sheet hold nothing of the host; the sign-in page needs them.
+        } else if !sessions.admits(request), let denied = auth.deny(request) {
+            if case .success(.live) = routed {
+                return Response(
+                    status: 401, contentType: "text/html; charset=utf-8",
+                    headers: LiveAssets.securityHeaders + [("Cache-Control", "no-store")],
+                    body: LivePage.renderSignIn(version: agent.version))
+            }
+            return denied
+        }
+        switch routed {
         case .failure(let error):
             return error.response
+        case .success(.session):
+            guard auth.isEnabled else { return Response(status: 204, contentType: "application/json", body: []) }
+            let session = sessions.open()
+            return Response(
+                status: 204, contentType: "application/json",
+                headers: [("Set-Cookie", session.setCookie), ("Cache-Control", "no-store")], body: [])
+        case .success(.stream):
+            return Response.error(503, "the stream is not served yet")
         case .success(let route):
             let snapshot = store.latest
             let push = pushReport()
@@ -44,6 +64,7 @@ final class Endpoint: Sendable {
             if case .metrics = route { gzip = AcceptHeader.preferred(["gzip"], in: request.header("accept-encoding")) == "gzip" }
             var response = Responder.respond(
                 to: route, snapshot: snapshot, agent: agent, now: HostClock.wall(), push: push,
+                history: { store.history },
                 metricsBody: { format, collectors in
                     metricsBody(snapshot, Variant(format: format, gzip: gzip, push: push), collectors: collectors)
                 })
