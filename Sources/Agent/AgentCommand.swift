@@ -110,13 +110,15 @@ struct AgentCommand: AsyncParsableCommand {
         agent.collectorNames = sampler.collectorNames
         agent.viewWarnings = HostViewCheck.warnings(roots: settings.roots, memory: first.memory, cgroup: first.cgroup)
         for warning in agent.viewWarnings { logger.warning("\(warning)") }
+        agent.historyCapacity = store.historyCapacity
+        let endpoint = Endpoint(
+            store: store, agent: agent,
+            auth: BearerAuth(token: settings.authToken, exemptHealth: settings.authExemptHealth),
+            pushReport: { push?.status.current })
         let server: HTTPServer
         do {
             server = try HTTPServer(
-                endpoint: Endpoint(
-                    store: store, agent: agent,
-                    auth: BearerAuth(token: settings.authToken, exemptHealth: settings.authExemptHealth),
-                    pushReport: { push?.status.current }),
+                endpoint: endpoint,
                 host: settings.listen.host, port: settings.listen.port,
                 limits: .init(
                     maxConnections: settings.maxConnections, maxHeaderBytes: settings.maxHeaderBytes,
@@ -137,7 +139,8 @@ struct AgentCommand: AsyncParsableCommand {
         if let push { services.append(push.pusher) }
         services.append(
             SamplerService(
-                sampler: sampler, store: store, intervalSeconds: settings.collectionInterval, record: record))
+                sampler: sampler, store: store, intervalSeconds: settings.collectionInterval, record: record,
+                published: { snapshot in endpoint.streams.broadcast(snapshot) { server.send(toStream: $0, $1) } }))
         let group = ServiceGroup(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)

@@ -55,6 +55,8 @@ void chs_conn_close(chs_server *server, chs_conn *conn) {
     epoll_ctl(server->epoll_fd, EPOLL_CTL_DEL, conn->fd, NULL);
     close(conn->fd);
     conn->fd = -1;
+    chs_stream_detach(server, conn->event_stream);
+    conn->event_stream = NULL;
     chs_h2_free(conn);
     if (conn->prev) conn->prev->next = conn->next;
     else server->conns = conn->next;
@@ -205,6 +207,12 @@ static void request_started(chs_server *server, chs_conn *conn, int64_t now) {
 /* Answers every complete request in the buffer, in order, until output backs up. */
 static void process(chs_server *server, chs_conn *conn) {
     const chs_config *config = &server->config;
+    /* A connection carrying an event stream has answered its last request; what it sends now is ignored. */
+    if (conn->event_stream) {
+        conn->rlen = 0;
+        conn->request_started_ms = 0;
+        return;
+    }
     chs_header headers[config->max_headers ? config->max_headers : 1];
     /* HTTP/2 with prior knowledge starts with the client preface instead of a request line. */
     if (!conn->h2 && conn->rlen && memcmp(conn->rbuf, preface, conn->rlen < 24 ? conn->rlen : 24) == 0) {
@@ -348,6 +356,9 @@ void chs_conn_sweep(chs_server *server, int64_t now) {
             } else {
                 chs_deadline(server, conn->request_started_ms + config->request_timeout_ms);
             }
+        } else if (conn->event_stream && conn->wlen == conn->woff) {
+            /* A stream whose reader keeps up is not idle, however long between events; one whose output
+             * backs up makes no progress and times out below like any other. */
         } else if (now - conn->last_activity_ms >= config->idle_timeout_ms) {
             __atomic_add_fetch(&server->timeouts, 1, __ATOMIC_RELAXED);
             chs_conn_close(server, conn);

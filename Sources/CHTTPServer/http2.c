@@ -27,7 +27,9 @@ struct chs_h2_stream {
     size_t num_fields;
     long method, path; /* index into fields, -1 until seen */
     uint8_t *body;     /* the response body, sent by the data provider */
-    size_t body_len, body_sent;
+    size_t body_len, body_sent, body_cap;
+    chs_event_stream *event_stream; /* an endless response: body grows as events arrive */
+    int deferred;                   /* the data provider is waiting for the next event */
 };
 
 static chs_h2_stream *stream_new(chs_conn *conn, int32_t id, size_t max_fields) {
@@ -55,6 +57,7 @@ static void stream_free(chs_conn *conn, chs_h2_stream *stream) {
             *at = stream->next_ready;
             break;
         }
+    if (stream->event_stream) chs_stream_detach(conn->server, stream->event_stream);
     free(stream->text);
     free(stream->fields);
     free(stream->body);
@@ -156,37 +159,69 @@ static ssize_t read_body(nghttp2_session *session, int32_t stream_id, uint8_t *b
     return (ssize_t)n;
 }
 
+/* An event stream's provider: what has arrived, then a pause (deferred) until chs_h2_stream_push. */
+static ssize_t read_events(nghttp2_session *session, int32_t stream_id, uint8_t *buf, size_t length,
+                           uint32_t *data_flags, nghttp2_data_source *source, void *user_data) {
+    (void)session, (void)stream_id, (void)data_flags, (void)user_data;
+    chs_h2_stream *stream = source->ptr;
+    size_t n = stream->body_len - stream->body_sent;
+    if (n == 0) {
+        stream->body_len = stream->body_sent = 0; /* drained: the buffer starts over */
+        stream->deferred = 1;
+        return NGHTTP2_ERR_DEFERRED;
+    }
+    if (n > length) n = length;
+    memcpy(buf, stream->body + stream->body_sent, n);
+    stream->body_sent += n;
+    return (ssize_t)n;
+}
+
 /* Lowercases a header name into out (HTTP/2 field names must be lowercase, RFC 9113 §8.2.1). */
 static void lowercase(char *out, const char *in, size_t len) {
     for (size_t i = 0; i < len; i++) out[i] = (in[i] >= 'A' && in[i] <= 'Z') ? (char)(in[i] + 32) : in[i];
+}
+
+/* The response's fields: status, content type, content length (when known, >= 0) and the handler's
+ * "Name: value\r\n" lines as lowercase fields; the text lives in the caller's buffers. */
+typedef struct {
+    nghttp2_nv nva[16];
+    size_t count;
+    char status_text[4], length_text[24], names[1024];
+} response_fields;
+
+static void build_fields(response_fields *out, int status, const char *content_type, const char *extra_headers,
+                         long long content_length) {
+    size_t used = 0;
+    out->count = 0;
+    snprintf(out->status_text, sizeof out->status_text, "%03d", status % 1000);
+#define NV(name, name_len, value, value_len)                                                                \
+    out->nva[out->count++] =                                                                                \
+        (nghttp2_nv){(uint8_t *)(name), (uint8_t *)(value), (name_len), (value_len), NGHTTP2_NV_FLAG_NONE}
+    NV(":status", 7, out->status_text, strlen(out->status_text));
+    NV("content-type", 12, content_type, strlen(content_type));
+    if (content_length >= 0) {
+        snprintf(out->length_text, sizeof out->length_text, "%lld", content_length);
+        NV("content-length", 14, out->length_text, strlen(out->length_text));
+    }
+    for (const char *line = extra_headers; line && *line && out->count < 16;) {
+        const char *colon = strchr(line, ':'), *end = strstr(line, "\r\n");
+        if (!colon || !end || colon > end || used + (size_t)(colon - line) > sizeof out->names) break;
+        const char *value = colon + 1;
+        while (*value == ' ') value++;
+        lowercase(out->names + used, line, (size_t)(colon - line));
+        NV(out->names + used, (size_t)(colon - line), value, (size_t)(end - value));
+        used += (size_t)(colon - line);
+        line = end + 2;
+    }
+#undef NV
 }
 
 void chs_h2_respond(chs_responder *responder, int status, const char *content_type, const char *extra_headers,
                     const uint8_t *body, size_t body_len) {
     chs_h2_stream *stream = responder->stream;
     nghttp2_session *session = responder->conn->h2;
-    char status_text[4], length_text[24], names[1024];
-    snprintf(status_text, sizeof status_text, "%03d", status % 1000);
-    snprintf(length_text, sizeof length_text, "%zu", body_len);
-    nghttp2_nv nva[16];
-    size_t n = 0, used = 0;
-#define NV(name, name_len, value, value_len)                                                                \
-    nva[n++] = (nghttp2_nv){(uint8_t *)(name), (uint8_t *)(value), (name_len), (value_len), NGHTTP2_NV_FLAG_NONE}
-    NV(":status", 7, status_text, strlen(status_text));
-    NV("content-type", 12, content_type, strlen(content_type));
-    NV("content-length", 14, length_text, strlen(length_text));
-    /* "Name: value\r\n" lines from the handler become lowercase fields. */
-    for (const char *line = extra_headers; line && *line && n < 16;) {
-        const char *colon = strchr(line, ':'), *end = strstr(line, "\r\n");
-        if (!colon || !end || colon > end || used + (size_t)(colon - line) > sizeof names) break;
-        const char *value = colon + 1;
-        while (*value == ' ') value++;
-        lowercase(names + used, line, (size_t)(colon - line));
-        NV(names + used, (size_t)(colon - line), value, (size_t)(end - value));
-        used += (size_t)(colon - line);
-        line = end + 2;
-    }
-#undef NV
+    response_fields fields;
+    build_fields(&fields, status, content_type, extra_headers, (long long)body_len);
     nghttp2_data_provider provider = {.source.ptr = stream, .read_callback = read_body};
     int with_body = !responder->is_head && body_len > 0;
     if (with_body) {
@@ -199,7 +234,46 @@ void chs_h2_respond(chs_responder *responder, int status, const char *content_ty
         stream->body_len = body_len;
     }
     /* nghttp2 copies the fields; the body stays with the stream until its data provider has sent it. */
-    nghttp2_submit_response(session, stream->id, nva, n, with_body ? &provider : NULL);
+    nghttp2_submit_response(session, stream->id, fields.nva, fields.count, with_body ? &provider : NULL);
+}
+
+int chs_h2_respond_stream(chs_responder *responder, const char *content_type, const char *extra_headers,
+                          chs_event_stream *event_stream) {
+    chs_h2_stream *stream = responder->stream;
+    response_fields fields;
+    build_fields(&fields, 200, content_type, extra_headers, -1);
+    nghttp2_data_provider provider = {.source.ptr = stream, .read_callback = read_events};
+    if (nghttp2_submit_response(responder->conn->h2, stream->id, fields.nva, fields.count, &provider) != 0) return -1;
+    stream->event_stream = event_stream;
+    return 0;
+}
+
+int chs_h2_stream_push(chs_conn *conn, chs_h2_stream *stream, const uint8_t *bytes, size_t len, size_t backlog) {
+    size_t pending = stream->body_len - stream->body_sent;
+    if (pending + len > backlog) {
+        nghttp2_submit_rst_stream(conn->h2, NGHTTP2_FLAG_NONE, stream->id, NGHTTP2_CANCEL);
+        return -1;
+    }
+    if (stream->body_sent) { /* keep what is unsent at the front, so the buffer never outgrows the backlog */
+        memmove(stream->body, stream->body + stream->body_sent, pending);
+        stream->body_len = pending;
+        stream->body_sent = 0;
+    }
+    if (stream->body_len + len > stream->body_cap) {
+        size_t cap = stream->body_cap ? stream->body_cap : 4096;
+        while (cap < stream->body_len + len) cap *= 2;
+        uint8_t *grown = realloc(stream->body, cap);
+        if (!grown) return -1;
+        stream->body = grown;
+        stream->body_cap = cap;
+    }
+    memcpy(stream->body + stream->body_len, bytes, len);
+    stream->body_len += len;
+    if (stream->deferred) {
+        stream->deferred = 0;
+        nghttp2_session_resume_data(conn->h2, stream->id);
+    }
+    return 0;
 }
 
 static void dispatch_ready(chs_server *server, chs_conn *conn) {

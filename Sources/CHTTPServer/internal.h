@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 typedef struct chs_h2_stream chs_h2_stream;
+typedef struct chs_event_stream chs_event_stream;
+typedef struct chs_outbox_item chs_outbox_item;
 
 typedef struct chs_conn {
     int fd;
@@ -25,6 +27,7 @@ typedef struct chs_conn {
     void *h2;                   /* the nghttp2 session once the connection speaks HTTP/2 */
     chs_h2_stream *h2_streams;  /* every open stream, freed with the connection */
     chs_h2_stream *h2_ready;    /* complete requests not yet answered, in arrival order */
+    chs_event_stream *event_stream; /* HTTP/1.1: the endless response this connection now carries */
 } chs_conn;
 
 struct chs_server {
@@ -41,6 +44,15 @@ struct chs_server {
     int open_connections;
     int64_t next_sweep_ms; /* the earliest time a connection may time out; INT64_MAX when none can */
     uint64_t accepted, rejected, evicted, requests, bad_requests, timeouts;
+    /* Event streams (stream.c). The list and the outbox change under stream_lock; the loop thread, the
+     * only one that adds or removes streams, may read the list without it. */
+    int post_fd; /* wakes the loop when the outbox has something */
+    pthread_mutex_t stream_lock;
+    int stream_lock_ready;
+    chs_outbox_item *outbox;
+    chs_event_stream *streams;
+    uint64_t next_stream_id;
+    int open_streams;
 };
 
 struct chs_responder {
@@ -53,6 +65,7 @@ struct chs_responder {
 };
 
 int64_t chs_now_ms(void);
+const char *chs_http_date(void);
 /* Records a time at which a connection may time out, so the loop wakes for it (and not before). */
 static inline void chs_deadline(struct chs_server *server, int64_t at_ms) {
     if (at_ms < server->next_sweep_ms) server->next_sweep_ms = at_ms;
@@ -69,6 +82,12 @@ int chs_conn_append(chs_conn *conn, const uint8_t *bytes, size_t len);
 void chs_write_response(chs_conn *conn, int status, const char *content_type, const char *extra_headers,
                         const uint8_t *body, size_t body_len, int send_body, int keep_alive);
 
+/* stream.c */
+int chs_streams_init(chs_server *server);
+void chs_streams_destroy(chs_server *server);
+void chs_streams_drain(chs_server *server);
+void chs_stream_detach(chs_server *server, chs_event_stream *gone);
+
 /* http2.c */
 int chs_h2_start(chs_server *server, chs_conn *conn);
 int chs_h2_upgrade(chs_server *server, chs_conn *conn, const chs_request *request, const char *settings,
@@ -78,6 +97,10 @@ int chs_h2_pump(chs_server *server, chs_conn *conn);
 void chs_h2_respond(chs_responder *responder, int status, const char *content_type, const char *extra_headers,
                     const uint8_t *body, size_t body_len);
 void chs_h2_free(chs_conn *conn);
+int chs_h2_respond_stream(chs_responder *responder, const char *content_type, const char *extra_headers,
+                          chs_event_stream *event_stream);
+/* Queues bytes on an HTTP/2 event stream; resets the stream (and returns -1) past backlog bytes unsent. */
+int chs_h2_stream_push(chs_conn *conn, chs_h2_stream *stream, const uint8_t *bytes, size_t len, size_t backlog);
 int chs_h2_wants_write(const chs_conn *conn);
 
 #endif

@@ -47,7 +47,7 @@ int chs_conn_append(chs_conn *conn, const uint8_t *bytes, size_t len) {
 }
 
 /* The Date header (RFC 9110 §6.6.1), formatted once per second. Only the loop thread calls this. */
-static const char *http_date(void) {
+const char *chs_http_date(void) {
     static char cached[40];
     static time_t cached_at = 0;
     time_t now = time(NULL);
@@ -87,7 +87,7 @@ void chs_write_response(chs_conn *conn, int status, const char *content_type, co
     char head[512];
     int n = snprintf(head, sizeof head,
                      "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s",
-                     status, reason_phrase(status), http_date(), content_type ? content_type : "text/plain",
+                     status, reason_phrase(status), chs_http_date(), content_type ? content_type : "text/plain",
                      body_len, keep_alive ? "" : "Connection: close\r\n");
     if (n < 0 || (size_t)n >= sizeof head) n = 0;
     size_t extra_len = extra_headers ? strlen(extra_headers) : 0;

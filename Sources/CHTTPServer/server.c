@@ -31,6 +31,7 @@ void chs_config_default(chs_config *config) {
     config->request_timeout_ms = 10000;
     config->write_high_water = 1 << 20;
     config->h2_max_streams = 100;
+    config->max_event_streams = 64;
 }
 
 static int bind_listener(const chs_config *config, uint16_t *bound_port, char *err, size_t err_len) {
@@ -83,19 +84,22 @@ chs_server *chs_server_create(const chs_config *config, chs_handler handler, voi
     server->config = *config;
     server->handler = handler;
     server->ctx = ctx;
-    server->epoll_fd = server->wake_fd = -1;
+    server->epoll_fd = server->wake_fd = server->post_fd = -1;
     server->listen_fd = bind_listener(config, &server->port, err, err_len);
     if (server->listen_fd < 0) goto fail;
     server->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
     server->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (server->epoll_fd < 0 || server->wake_fd < 0) {
+    server->post_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (server->epoll_fd < 0 || server->wake_fd < 0 || server->post_fd < 0 || chs_streams_init(server) != 0) {
         snprintf(err, err_len, "epoll/eventfd: %s", strerror(errno));
         goto fail;
     }
     struct epoll_event listen_event = {.events = EPOLLIN, .data.ptr = &server->listen_fd};
     struct epoll_event wake_event = {.events = EPOLLIN, .data.ptr = &server->wake_fd};
+    struct epoll_event post_event = {.events = EPOLLIN, .data.ptr = &server->post_fd};
     if (epoll_ctl(server->epoll_fd, EPOLL_CTL_ADD, server->listen_fd, &listen_event) != 0 ||
-        epoll_ctl(server->epoll_fd, EPOLL_CTL_ADD, server->wake_fd, &wake_event) != 0) {
+        epoll_ctl(server->epoll_fd, EPOLL_CTL_ADD, server->wake_fd, &wake_event) != 0 ||
+        epoll_ctl(server->epoll_fd, EPOLL_CTL_ADD, server->post_fd, &post_event) != 0) {
         snprintf(err, err_len, "epoll_ctl: %s", strerror(errno));
         goto fail;
     }
@@ -186,6 +190,10 @@ static void *run_loop(void *arg) {
         for (int i = 0; i < n; i++) {
             void *tag = events[i].data.ptr;
             if (tag == &server->wake_fd) goto out;
+            if (tag == &server->post_fd) {
+                chs_streams_drain(server);
+                continue;
+            }
             if (tag == &server->listen_fd) {
                 accept_all(server);
                 continue;
@@ -233,6 +241,8 @@ void chs_server_destroy(chs_server *server) {
     if (server->listen_fd >= 0) close(server->listen_fd);
     if (server->epoll_fd >= 0) close(server->epoll_fd);
     if (server->wake_fd >= 0) close(server->wake_fd);
+    if (server->post_fd >= 0) close(server->post_fd);
+    chs_streams_destroy(server);
     free(server);
 }
 

@@ -26,7 +26,14 @@ final class SamplerService: Service, @unchecked Sendable {
     /// Also checked at every tick, in case the pipe could not be made.
     private let stopping = Atomic(false)
 
-    init(sampler: Sampler, store: SnapshotStore, intervalSeconds: Double, record: @escaping @Sendable (Snapshot) -> Void) {
+    /// Runs after a snapshot is published: the event streams.
+    private let published: @Sendable (Snapshot) -> Void
+
+    init(
+        sampler: Sampler, store: SnapshotStore, intervalSeconds: Double, record: @escaping @Sendable (Snapshot) -> Void,
+        published: @escaping @Sendable (Snapshot) -> Void = { _ in }
+    ) {
+        self.published = published
         self.sampler = sampler
         self.store = store
         self.record = record
@@ -101,6 +108,7 @@ final class SamplerService: Service, @unchecked Sendable {
             let snapshot = sampler.sample()
             record(snapshot)
             store.publish(snapshot)
+            published(snapshot)
             next += intervalNanoseconds
             let now = Self.monotonicNanoseconds()
             if next < now { next = now + intervalNanoseconds }

@@ -23,6 +23,7 @@ final class Endpoint: Sendable {
     private let pushReport: @Sendable () -> PushReport?
     private let collectorNames: Set<String>
     private let sessions = BrowserSessions(clock: { HostClock.wall() })
+    let streams = EventStreams()
     private let metricsCache = Mutex<(sequence: UInt64, bodies: [Variant: [UInt8]])>((0, [:]))
 
     init(store: SnapshotStore, agent: AgentInfo, auth: BearerAuth, pushReport: @escaping @Sendable () -> PushReport? = { nil }) {
@@ -31,6 +32,27 @@ final class Endpoint: Sendable {
         self.auth = auth
         self.pushReport = pushReport
         self.collectorNames = Set(agent.collectorNames)
+    }
+
+    /// What the endpoint answers: a whole response, or an endless one (`/api/v1/stream`) that the server
+    /// opens and `streams` then feeds.
+    enum Answer {
+        case response(Response)
+        case stream(fields: [String]?)
+    }
+
+    func answer(_ request: Request) -> Answer {
+        if case .success(.stream(let fields)) = Router.route(request, collectors: collectorNames),
+            sessions.admits(request) || auth.deny(request) == nil
+        {
+            return .stream(fields: fields)
+        }
+        return .response(respond(to: request))
+    }
+
+    /// The event a new stream starts with: the latest snapshot's, or nothing before the first pass.
+    func latestEvent(fields: [String]?) -> [UInt8] {
+        store.latest.map { EventStreamFormat.event($0, fields: fields) } ?? []
     }
 
     func respond(to request: Request) -> Response {
@@ -56,7 +78,8 @@ final class Endpoint: Sendable {
                 status: 204, contentType: "application/json",
                 headers: [("Set-Cookie", session.setCookie), ("Cache-Control", "no-store")], body: [])
         case .success(.stream):
-            return Response.error(503, "the stream is not served yet")
+            // Reached only through respond(to:) directly, which cannot hold a stream open.
+            return Response.error(406, "/api/v1/stream is an event stream; open it with an EventSource or curl -N")
         case .success(let route):
             let snapshot = store.latest
             let push = pushReport()

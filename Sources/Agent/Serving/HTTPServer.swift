@@ -53,6 +53,11 @@ final class HTTPServer: @unchecked Sendable {
         chs_server_stop(server)
     }
 
+    /// Queues an event for an open stream; false once the stream is gone.
+    func send(toStream id: UInt64, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { chs_stream_send(server, id, $0.baseAddress, $0.count) } == 0
+    }
+
     deinit {
         chs_server_destroy(server)
         context.release()
@@ -80,14 +85,23 @@ private func handleRequest(
         let field = parsed.headers[index]
         headers.append((text(field.name, field.name_len) ?? "", text(field.value, field.value_len) ?? ""))
     }
-    let response = endpoint.respond(
-        to: Request(
-            method: text(parsed.method, parsed.method_len) ?? "", target: text(parsed.target, parsed.target_len) ?? "",
-            headers: headers))
-    let responseHeaders = response.headers.map { "\($0.name): \($0.value)\r\n" }.joined()
-    response.body.withUnsafeBufferPointer { body in
-        chs_respond(responder, Int32(response.status), response.contentType,
-                    responseHeaders.isEmpty ? nil : responseHeaders,
-                    body.baseAddress, body.count)
+    let incoming = Request(
+        method: text(parsed.method, parsed.method_len) ?? "", target: text(parsed.target, parsed.target_len) ?? "",
+        headers: headers)
+    switch endpoint.answer(incoming) {
+    case .stream(let fields):
+        // The latest snapshot goes out at once, so a reader sees figures now rather than at the next pass.
+        let first = endpoint.latestEvent(fields: fields)
+        let id = first.withUnsafeBufferPointer { event in
+            chs_respond_stream(responder, "text/event-stream", "Cache-Control: no-store\r\n", event.baseAddress, event.count)
+        }
+        if id > 0 { endpoint.streams.add(id, fields: fields) }
+    case .response(let response):
+        let responseHeaders = response.headers.map { "\($0.name): \($0.value)\r\n" }.joined()
+        response.body.withUnsafeBufferPointer { body in
+            chs_respond(responder, Int32(response.status), response.contentType,
+                        responseHeaders.isEmpty ? nil : responseHeaders,
+                        body.baseAddress, body.count)
+        }
     }
 }

@@ -25,6 +25,7 @@ typedef struct {
     int request_timeout_ms;      /* a request must arrive whole within this (slowloris) */
     size_t write_high_water;     /* stop reading a connection while this much output is queued */
     int h2_max_streams;          /* HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS */
+    int max_event_streams;       /* open chs_respond_stream() responses at most; past it 503 */
 } chs_config;
 
 void chs_config_default(chs_config *config);
@@ -54,6 +55,17 @@ typedef struct chs_responder chs_responder;
  * chs_respond returns. For HEAD the body is measured but not sent. */
 void chs_respond(chs_responder *responder, int status, const char *content_type, const char *extra_headers,
                  const uint8_t *body, size_t body_len);
+
+/* An endless response (Server-Sent Events): sends the head and `first` (copied; may be empty) now, chunked on
+ * HTTP/1.1 or as an open DATA stream on HTTP/2, and returns the stream's id (> 0). 0 when it could not: the
+ * handler has then answered already (503 past max_event_streams; HEAD gets the head alone). */
+uint64_t chs_respond_stream(chs_responder *responder, const char *content_type, const char *extra_headers,
+                            const uint8_t *first, size_t first_len);
+
+/* From any thread: queues bytes (copied) for a stream; the loop sends them as its reader takes them, and
+ * drops a reader that falls too far behind. 0, or -1 once the stream is gone (reader left, dropped, or the
+ * server stopped): forget the id then. */
+int chs_stream_send(chs_server *server, uint64_t id, const uint8_t *bytes, size_t len);
 
 typedef void (*chs_handler)(const chs_request *request, chs_responder *responder, void *ctx);
 

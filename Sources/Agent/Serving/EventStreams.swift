@@ -1,0 +1,30 @@
+import API
+import Synchronization
+
+/// The open `/api/v1/stream` responses and what each asked for. The endpoint adds one when a client
+/// opens a stream; the sampler thread sends every stream one event per collection; the C server drops a
+/// reader that does not keep up, and the next send to it says so and forgets it.
+final class EventStreams: Sendable {
+    private let open = Mutex<[UInt64: [String]?]>([:])
+
+    func add(_ id: UInt64, fields: [String]?) {
+        _ = open.withLock { $0.updateValue(fields, forKey: id) }
+    }
+
+    var count: Int { open.withLock { $0.count } }
+
+    /// One event to every stream, rendered once per distinct choice of fields; `send` returns false for a
+    /// stream that is gone.
+    func broadcast(_ snapshot: Snapshot, send: (UInt64, [UInt8]) -> Bool) {
+        let streams = open.withLock { $0 }
+        guard !streams.isEmpty else { return }
+        var rendered: [[String]?: [UInt8]] = [:]
+        var gone: [UInt64] = []
+        for (id, fields) in streams {
+            let event = rendered[fields] ?? EventStreamFormat.event(snapshot, fields: fields)
+            rendered[fields] = event
+            if !send(id, event) { gone.append(id) }
+        }
+        if !gone.isEmpty { open.withLock { for id in gone { $0[id] = nil } } }
+    }
+}

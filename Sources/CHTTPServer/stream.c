@@ -1,0 +1,182 @@
+/* Endless responses (Server-Sent Events): a handler answers with chs_respond_stream() and any thread then
+ * queues bytes with chs_stream_send(). Senders never touch a connection: they append to an outbox under a
+ * lock and wake the loop through post_fd; the loop moves the bytes into the connection (an HTTP/1.1 chunk,
+ * or an HTTP/2 DATA frame through nghttp2's deferred data provider) and sends them as the reader takes
+ * them. A reader that falls CHS_STREAM_BACKLOG behind is dropped, never buffered without limit. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+/* About three snapshot events: a reader this far behind is not reading. */
+#define CHS_STREAM_BACKLOG (32 * 1024)
+
+struct chs_event_stream {
+    uint64_t id;
+    chs_conn *conn;
+    chs_h2_stream *h2; /* NULL on HTTP/1.1 */
+    struct chs_event_stream *next;
+};
+
+typedef struct chs_outbox_item {
+    uint64_t id;
+    size_t len;
+    struct chs_outbox_item *next;
+    uint8_t bytes[];
+} chs_outbox_item;
+
+/* One HTTP/1.1 chunk (RFC 9112 §7.1). */
+static int append_chunk(chs_conn *conn, const uint8_t *bytes, size_t len) {
+    char size[24];
+    int n = snprintf(size, sizeof size, "%zx\r\n", len);
+    return chs_conn_append(conn, (const uint8_t *)size, (size_t)n) != 0 || chs_conn_append(conn, bytes, len) != 0 ||
+                   chs_conn_append(conn, (const uint8_t *)"\r\n", 2) != 0
+               ? -1
+               : 0;
+}
+
+int chs_streams_init(chs_server *server) {
+    if (pthread_mutex_init(&server->stream_lock, NULL) != 0) return -1;
+    server->stream_lock_ready = 1;
+    return 0;
+}
+
+void chs_streams_destroy(chs_server *server) {
+    while (server->outbox) {
+        chs_outbox_item *item = server->outbox;
+        server->outbox = item->next;
+        free(item);
+    }
+    while (server->streams) {
+        chs_event_stream *stream = server->streams;
+        server->streams = stream->next;
+        free(stream);
+    }
+    if (server->stream_lock_ready) pthread_mutex_destroy(&server->stream_lock);
+}
+
+uint64_t chs_respond_stream(chs_responder *responder, const char *content_type, const char *extra_headers,
+                            const uint8_t *first, size_t first_len) {
+    chs_server *server = responder->server;
+    if (responder->responded) return 0;
+    if (responder->is_head) {
+        chs_respond(responder, 200, content_type, extra_headers, NULL, 0);
+        return 0;
+    }
+    pthread_mutex_lock(&server->stream_lock);
+    int full = server->open_streams >= server->config.max_event_streams;
+    pthread_mutex_unlock(&server->stream_lock);
+    chs_event_stream *stream = full ? NULL : calloc(1, sizeof *stream);
+    if (!stream) {
+        static const char body[] = "{\"error\":\"too many open streams\",\"status\":503}";
+        chs_respond(responder, 503, "application/json", "Retry-After: 5\r\n", (const uint8_t *)body, sizeof body - 1);
+        return 0;
+    }
+    responder->responded = 1;
+    stream->conn = responder->conn;
+    if (responder->stream) {
+        stream->h2 = responder->stream;
+        if (chs_h2_respond_stream(responder, content_type, extra_headers, stream) != 0) {
+            free(stream);
+            return 0;
+        }
+    } else {
+        char head[512];
+        int n = snprintf(head, sizeof head,
+                         "HTTP/1.1 200 OK\r\nDate: %s\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n%s\r\n",
+                         chs_http_date(), content_type, extra_headers ? extra_headers : "");
+        if (n < 0 || (size_t)n >= sizeof head || chs_conn_append(responder->conn, (const uint8_t *)head, (size_t)n) != 0) {
+            free(stream);
+            responder->conn->close_after_write = 1;
+            return 0;
+        }
+        responder->conn->event_stream = stream;
+    }
+    if (first_len) {
+        if (stream->h2) chs_h2_stream_push(stream->conn, stream->h2, first, first_len, CHS_STREAM_BACKLOG);
+        else append_chunk(stream->conn, first, first_len);
+    }
+    pthread_mutex_lock(&server->stream_lock);
+    stream->id = ++server->next_stream_id;
+    stream->next = server->streams;
+    server->streams = stream;
+    server->open_streams++;
+    pthread_mutex_unlock(&server->stream_lock);
+    return stream->id;
+}
+
+int chs_stream_send(chs_server *server, uint64_t id, const uint8_t *bytes, size_t len) {
+    chs_outbox_item *item = malloc(sizeof *item + len);
+    if (!item) return 0; /* this event is lost for this reader; the stream itself goes on */
+    item->id = id;
+    item->len = len;
+    item->next = NULL;
+    memcpy(item->bytes, bytes, len);
+    pthread_mutex_lock(&server->stream_lock);
+    chs_event_stream *stream = server->streams;
+    while (stream && stream->id != id) stream = stream->next;
+    if (stream) {
+        chs_outbox_item **at = &server->outbox;
+        while (*at) at = &(*at)->next;
+        *at = item;
+    }
+    pthread_mutex_unlock(&server->stream_lock);
+    if (!stream) {
+        free(item);
+        return -1;
+    }
+    uint64_t one = 1;
+    (void)!write(server->post_fd, &one, sizeof one);
+    return 0;
+}
+
+/* Loop thread: a connection or HTTP/2 stream that carried an event stream is gone. */
+void chs_stream_detach(chs_server *server, chs_event_stream *gone) {
+    if (!gone) return;
+    pthread_mutex_lock(&server->stream_lock);
+    for (chs_event_stream **at = &server->streams; *at; at = &(*at)->next)
+        if (*at == gone) {
+            *at = gone->next;
+            server->open_streams--;
+            break;
+        }
+    pthread_mutex_unlock(&server->stream_lock);
+    free(gone);
+}
+
+static void deliver_http1(chs_server *server, chs_conn *conn, const chs_outbox_item *item) {
+    if (conn->wlen - conn->woff + item->len > CHS_STREAM_BACKLOG || append_chunk(conn, item->bytes, item->len) != 0) {
+        chs_conn_close(server, conn);
+        return;
+    }
+    chs_conn_writable(server, conn);
+}
+
+/* Loop thread, when post_fd is readable: hands every queued event to its reader. */
+void chs_streams_drain(chs_server *server) {
+    uint64_t count;
+    (void)!read(server->post_fd, &count, sizeof count);
+    pthread_mutex_lock(&server->stream_lock);
+    chs_outbox_item *items = server->outbox;
+    server->outbox = NULL;
+    pthread_mutex_unlock(&server->stream_lock);
+    while (items) {
+        chs_outbox_item *item = items;
+        items = item->next;
+        /* Looked up again: the stream may have ended since the item was queued. */
+        chs_event_stream *stream = server->streams;
+        while (stream && stream->id != item->id) stream = stream->next;
+        if (stream && stream->conn->fd >= 0) {
+            if (stream->h2) {
+                if (chs_h2_stream_push(stream->conn, stream->h2, item->bytes, item->len, CHS_STREAM_BACKLOG) == 0)
+                    chs_conn_writable(server, stream->conn);
+            } else {
+                deliver_http1(server, stream->conn, item);
+            }
+        }
+        free(item);
+    }
+}
