@@ -140,7 +140,7 @@ struct AgentCommand: AsyncParsableCommand {
         services.append(
             SamplerService(
                 sampler: sampler, store: store, intervalSeconds: settings.collectionInterval, record: record,
-                published: { snapshot in endpoint.streams.broadcast(snapshot) { server.send(toStream: $0, $1) } }))
+                published: { snapshot in endpoint.streams.broadcast(snapshot) { server.send(toStreams: $0, $1) } }))
         let group = ServiceGroup(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)

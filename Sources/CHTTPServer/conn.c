@@ -103,6 +103,11 @@ static int flush(chs_server *server, chs_conn *conn) {
         return -1;
     }
     conn->wlen = conn->woff = 0;
+    if (conn->event_stream && conn->wbuf) { /* idle until the next event: hold no buffer meanwhile */
+        free(conn->wbuf);
+        conn->wbuf = NULL;
+        conn->wcap = 0;
+    }
     watch(server, conn, 0);
     if (conn->close_after_write && !conn->linger_until_ms) start_lingering(server, conn);
     return 0;
@@ -242,6 +247,14 @@ static void process(chs_server *server, chs_conn *conn) {
         } else {
             dispatch(server, conn, &request);
             if (conn->close_after_write) return; /* dispatch refused it (400, 413): the input is dropped */
+            if (conn->event_stream) {
+                /* No more requests are read on it (chs_conn_readable discards what comes): 8 KiB back. */
+                free(conn->rbuf);
+                conn->rbuf = NULL;
+                conn->rlen = 0;
+                conn->request_started_ms = 0;
+                return;
+            }
             memmove(conn->rbuf, conn->rbuf + consumed, conn->rlen - (size_t)consumed);
             conn->rlen -= (size_t)consumed;
             conn->request_started_ms = 0;
@@ -283,6 +296,15 @@ static void readable_h2(chs_server *server, chs_conn *conn) {
 void chs_conn_readable(chs_server *server, chs_conn *conn) {
     if (conn->h2 && !conn->linger_until_ms) {
         readable_h2(server, conn);
+        return;
+    }
+    if (conn->event_stream && !conn->linger_until_ms) {
+        /* Nothing a stream's client sends means anything now; one read per readiness, like the rest. */
+        char discard[4096];
+        ssize_t n;
+        do n = recv(conn->fd, discard, sizeof discard, 0);
+        while (n < 0 && errno == EINTR);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) chs_conn_close(server, conn);
         return;
     }
     for (;;) {

@@ -248,9 +248,9 @@ int chs_h2_respond_stream(chs_responder *responder, const char *content_type, co
     return 0;
 }
 
-int chs_h2_stream_push(chs_conn *conn, chs_h2_stream *stream, const uint8_t *bytes, size_t len, size_t backlog) {
+int chs_h2_stream_push(chs_conn *conn, chs_h2_stream *stream, const uint8_t *bytes, size_t len) {
     size_t pending = stream->body_len - stream->body_sent;
-    if (pending + len > backlog) {
+    if (pending > 0) {
         nghttp2_submit_rst_stream(conn->h2, NGHTTP2_FLAG_NONE, stream->id, NGHTTP2_CANCEL);
         return -1;
     }

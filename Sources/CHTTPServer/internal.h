@@ -99,8 +99,8 @@ void chs_h2_respond(chs_responder *responder, int status, const char *content_ty
 void chs_h2_free(chs_conn *conn);
 int chs_h2_respond_stream(chs_responder *responder, const char *content_type, const char *extra_headers,
                           chs_event_stream *event_stream);
-/* Queues bytes on an HTTP/2 event stream; resets the stream (and returns -1) past backlog bytes unsent. */
-int chs_h2_stream_push(chs_conn *conn, chs_h2_stream *stream, const uint8_t *bytes, size_t len, size_t backlog);
+/* Queues bytes on an HTTP/2 event stream; resets the stream (and returns -1) while earlier bytes are unsent. */
+int chs_h2_stream_push(chs_conn *conn, chs_h2_stream *stream, const uint8_t *bytes, size_t len);
 int chs_h2_wants_write(const chs_conn *conn);
 
 #endif

@@ -31,7 +31,7 @@ void chs_config_default(chs_config *config) {
     config->request_timeout_ms = 10000;
     config->write_high_water = 1 << 20;
     config->h2_max_streams = 100;
-    config->max_event_streams = 64;
+    config->max_event_streams = 128;
 }
 
 static int bind_listener(const chs_config *config, uint16_t *bound_port, char *err, size_t err_len) {

@@ -2,17 +2,20 @@
  * queues bytes with chs_stream_send(). Senders never touch a connection: they append to an outbox under a
  * lock and wake the loop through post_fd; the loop moves the bytes into the connection (an HTTP/1.1 chunk,
  * or an HTTP/2 DATA frame through nghttp2's deferred data provider) and sends them as the reader takes
- * them. A reader that falls CHS_STREAM_BACKLOG behind is dropped, never buffered without limit. */
+ * them. The kernel's send buffer (16 KiB to MiBs) absorbs a reader's hiccups; an event that finds the one
+ * before it still queued here means the reader has stopped, and it is dropped: a stalled reader costs one
+ * event, never a growing buffer (100 readers that never read: see LiveViewTests). A stream's connection also
+ * lets go of its read buffer and, between events, of its write buffer. */
 #include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
-
-/* About three snapshot events: a reader this far behind is not reading. */
-#define CHS_STREAM_BACKLOG (32 * 1024)
 
 struct chs_event_stream {
     uint64_t id;
@@ -21,12 +24,13 @@ struct chs_event_stream {
     struct chs_event_stream *next;
 };
 
-typedef struct chs_outbox_item {
-    uint64_t id;
-    size_t len;
+/* One event for several streams: one copy, whatever the number of readers. */
+struct chs_outbox_item {
+    size_t count, len;
     struct chs_outbox_item *next;
+    uint64_t *ids;
     uint8_t bytes[];
-} chs_outbox_item;
+};
 
 /* One HTTP/1.1 chunk (RFC 9112 §7.1). */
 static int append_chunk(chs_conn *conn, const uint8_t *bytes, size_t len) {
@@ -48,6 +52,7 @@ void chs_streams_destroy(chs_server *server) {
     while (server->outbox) {
         chs_outbox_item *item = server->outbox;
         server->outbox = item->next;
+        free(item->ids);
         free(item);
     }
     while (server->streams) {
@@ -93,10 +98,10 @@ uint64_t chs_respond_stream(chs_responder *responder, const char *content_type, 
             responder->conn->close_after_write = 1;
             return 0;
         }
-        responder->conn->event_stream = stream;
+        responder->conn->event_stream = stream; /* process() lets go of its read buffer once dispatch returns */
     }
     if (first_len) {
-        if (stream->h2) chs_h2_stream_push(stream->conn, stream->h2, first, first_len, CHS_STREAM_BACKLOG);
+        if (stream->h2) chs_h2_stream_push(stream->conn, stream->h2, first, first_len);
         else append_chunk(stream->conn, first, first_len);
     }
     pthread_mutex_lock(&server->stream_lock);
@@ -108,29 +113,43 @@ uint64_t chs_respond_stream(chs_responder *responder, const char *content_type, 
     return stream->id;
 }
 
-int chs_stream_send(chs_server *server, uint64_t id, const uint8_t *bytes, size_t len) {
+int chs_stream_send(chs_server *server, const uint64_t *ids, size_t count, const uint8_t *bytes, size_t len,
+                    uint8_t *gone) {
     chs_outbox_item *item = malloc(sizeof *item + len);
-    if (!item) return 0; /* this event is lost for this reader; the stream itself goes on */
-    item->id = id;
+    uint64_t *live = malloc(count * sizeof *live);
+    if (!item || !live) { /* this event is lost for these readers; their streams go on */
+        free(item);
+        free(live);
+        return 0;
+    }
     item->len = len;
     item->next = NULL;
+    item->ids = live;
+    item->count = 0;
     memcpy(item->bytes, bytes, len);
+    int missing = 0;
     pthread_mutex_lock(&server->stream_lock);
-    chs_event_stream *stream = server->streams;
-    while (stream && stream->id != id) stream = stream->next;
-    if (stream) {
+    for (size_t i = 0; i < count; i++) {
+        chs_event_stream *stream = server->streams;
+        while (stream && stream->id != ids[i]) stream = stream->next;
+        gone[i] = stream == NULL;
+        missing += gone[i];
+        if (stream) live[item->count++] = ids[i];
+    }
+    if (item->count) {
         chs_outbox_item **at = &server->outbox;
         while (*at) at = &(*at)->next;
         *at = item;
     }
     pthread_mutex_unlock(&server->stream_lock);
-    if (!stream) {
+    if (!item->count) {
+        free(live);
         free(item);
-        return -1;
+        return missing;
     }
     uint64_t one = 1;
     (void)!write(server->post_fd, &one, sizeof one);
-    return 0;
+    return missing;
 }
 
 /* Loop thread: a connection or HTTP/2 stream that carried an event stream is gone. */
@@ -147,10 +166,35 @@ void chs_stream_detach(chs_server *server, chs_event_stream *gone) {
     free(gone);
 }
 
+/* Straight from the shared event to the socket, framed as one chunk. What the kernel does not take at once
+ * (its send buffer, 16 KiB or more, is full: the reader is several events behind) is kept if nothing was
+ * queued before; an event that finds the one before it still queued drops the reader. */
 static void deliver_http1(chs_server *server, chs_conn *conn, const chs_outbox_item *item) {
-    if (conn->wlen - conn->woff + item->len > CHS_STREAM_BACKLOG || append_chunk(conn, item->bytes, item->len) != 0) {
+    if (conn->wlen != conn->woff) {
         chs_conn_close(server, conn);
         return;
+    }
+    char size[24];
+    int n = snprintf(size, sizeof size, "%zx\r\n", item->len);
+    struct iovec parts[3] = {{size, (size_t)n}, {(void *)item->bytes, item->len}, {"\r\n", 2}};
+    struct msghdr message = {.msg_iov = parts, .msg_iovlen = 3};
+    ssize_t sent;
+    do sent = sendmsg(conn->fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    while (sent < 0 && errno == EINTR);
+    if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+        chs_conn_close(server, conn);
+        return;
+    }
+    size_t taken = sent > 0 ? (size_t)sent : 0, total = (size_t)n + item->len + 2;
+    if (taken) conn->last_activity_ms = chs_now_ms();
+    if (taken == total) return;
+    for (int i = 0; i < 3 && taken < total; i++) {
+        size_t skip = taken < parts[i].iov_len ? taken : parts[i].iov_len;
+        taken -= skip;
+        if (chs_conn_append(conn, (const uint8_t *)parts[i].iov_base + skip, parts[i].iov_len - skip) != 0) {
+            chs_conn_close(server, conn);
+            return;
+        }
     }
     chs_conn_writable(server, conn);
 }
@@ -166,17 +210,18 @@ void chs_streams_drain(chs_server *server) {
     while (items) {
         chs_outbox_item *item = items;
         items = item->next;
-        /* Looked up again: the stream may have ended since the item was queued. */
-        chs_event_stream *stream = server->streams;
-        while (stream && stream->id != item->id) stream = stream->next;
-        if (stream && stream->conn->fd >= 0) {
-            if (stream->h2) {
-                if (chs_h2_stream_push(stream->conn, stream->h2, item->bytes, item->len, CHS_STREAM_BACKLOG) == 0)
-                    chs_conn_writable(server, stream->conn);
-            } else {
+        for (size_t i = 0; i < item->count; i++) {
+            /* Looked up again: the stream may have ended since the event was queued. */
+            chs_event_stream *stream = server->streams;
+            while (stream && stream->id != item->ids[i]) stream = stream->next;
+            if (!stream || stream->conn->fd < 0) continue;
+            if (!stream->h2) {
                 deliver_http1(server, stream->conn, item);
+            } else if (chs_h2_stream_push(stream->conn, stream->h2, item->bytes, item->len) == 0) {
+                chs_conn_writable(server, stream->conn);
             }
         }
+        free(item->ids);
         free(item);
     }
 }

@@ -35,6 +35,8 @@ public struct HistoryRing: Sendable {
 
     public mutating func append(time: Double, row: HistoryRow) {
         let slot = appended % capacity
+        // Milliseconds, as served: `since` given back from a served time must select that very entry.
+        let time = (time * 1000).rounded() / 1000
         if times.count < capacity { times.append(time) } else { times[slot] = time }
         for name in order { columns[name]![slot] = .nan }
         for (name, value) in row.figures {

@@ -13,17 +13,14 @@ final class EventStreams: Sendable {
 
     var count: Int { open.withLock { $0.count } }
 
-    /// One event to every stream, rendered once per distinct choice of fields; `send` returns false for a
-    /// stream that is gone.
-    func broadcast(_ snapshot: Snapshot, send: (UInt64, [UInt8]) -> Bool) {
+    /// One event to every stream, rendered and handed over once per distinct choice of fields; `send`
+    /// returns the ids whose streams are gone.
+    func broadcast(_ snapshot: Snapshot, send: ([UInt64], [UInt8]) -> [UInt64]) {
         let streams = open.withLock { $0 }
         guard !streams.isEmpty else { return }
-        var rendered: [[String]?: [UInt8]] = [:]
         var gone: [UInt64] = []
-        for (id, fields) in streams {
-            let event = rendered[fields] ?? EventStreamFormat.event(snapshot, fields: fields)
-            rendered[fields] = event
-            if !send(id, event) { gone.append(id) }
+        for (fields, readers) in Dictionary(grouping: streams, by: { $0.value }) {
+            gone += send(readers.map(\.key), EventStreamFormat.event(snapshot, fields: fields))
         }
         if !gone.isEmpty { open.withLock { for id in gone { $0[id] = nil } } }
     }

@@ -53,9 +53,13 @@ final class HTTPServer: @unchecked Sendable {
         chs_server_stop(server)
     }
 
-    /// Queues an event for an open stream; false once the stream is gone.
-    func send(toStream id: UInt64, _ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { chs_stream_send(server, id, $0.baseAddress, $0.count) } == 0
+    /// Queues one event for several open streams (one copy for all); returns the ids whose streams are gone.
+    func send(toStreams ids: [UInt64], _ bytes: [UInt8]) -> [UInt64] {
+        var gone = [UInt8](repeating: 0, count: ids.count)
+        let missing = bytes.withUnsafeBufferPointer { event in
+            chs_stream_send(server, ids, ids.count, event.baseAddress, event.count, &gone)
+        }
+        return missing == 0 ? [] : zip(ids, gone).filter { $0.1 != 0 }.map(\.0)
     }
 
     deinit {

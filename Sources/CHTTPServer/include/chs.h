@@ -62,10 +62,11 @@ void chs_respond(chs_responder *responder, int status, const char *content_type,
 uint64_t chs_respond_stream(chs_responder *responder, const char *content_type, const char *extra_headers,
                             const uint8_t *first, size_t first_len);
 
-/* From any thread: queues bytes (copied) for a stream; the loop sends them as its reader takes them, and
- * drops a reader that falls too far behind. 0, or -1 once the stream is gone (reader left, dropped, or the
- * server stopped): forget the id then. */
-int chs_stream_send(chs_server *server, uint64_t id, const uint8_t *bytes, size_t len);
+/* From any thread: queues bytes (copied once) for `count` streams; the loop sends them as each reader takes
+ * them, and drops a reader that has fallen behind. gone[i] is set to 1 for an id whose stream has ended
+ * (reader left, dropped, or the server stopped: forget it), 0 otherwise; returns how many are gone. */
+int chs_stream_send(chs_server *server, const uint64_t *ids, size_t count, const uint8_t *bytes, size_t len,
+                    uint8_t *gone);
 
 typedef void (*chs_handler)(const chs_request *request, chs_responder *responder, void *ctx);
 
