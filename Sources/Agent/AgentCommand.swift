@@ -141,7 +141,7 @@ struct AgentCommand: AsyncParsableCommand {
         var address = settings.listen
         address.port = server.port
         let ready: Logger.Message =
-            "shelter-agent \(AgentVersion.current) serving http://\(address) every \(settings.collectionInterval) s"
+            "shelter-agent \(AgentVersion.current) serving http://\(address) every \(settings.collectionInterval) s as \(sampler.hostname)"
         // Shutdown runs in reverse: the sampler stops first, then the pusher makes its final send, then the
         // endpoint closes.
         var services: [any Service] = [

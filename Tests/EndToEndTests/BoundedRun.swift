@@ -19,7 +19,10 @@ func runAgentBounded(
     process.arguments = arguments
     process.environment = ["PATH": "/usr/bin:/bin", "LOG_FILE": "", "SWIFT_BACKTRACE": "enable=no"]
         .merging(environment) { _, new in new }
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    // A directory of its own unless told: an agent that wrongly starts must not leave a spool in the repository.
+    let scratch = directory == nil ? try temporaryDirectory("bounded") : nil
+    defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+    process.currentDirectoryURL = URL(fileURLWithPath: directory ?? scratch!)
     // Files, not pipes: nothing has to be read while it runs, so nothing can block on a full pipe.
     let base = NSTemporaryDirectory() + "shelteragent-bounded-\(UUID().uuidString)"
     FileManager.default.createFile(atPath: base + ".out", contents: nil)
