@@ -47,7 +47,8 @@ let package = Package(
             dependencies: ["HostMetrics", "API", .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "API"]),
+        .testTarget(
+            name: "AgentTests", dependencies: ["Agent", "API", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EndToEndTests", dependencies: ["Agent"], exclude: ["Golden"]),
         // Tests/CHTTPServerTests (C, run under sanitizers by scripts/test-c) and Tests/Contract (Python)
         // are not SwiftPM targets.

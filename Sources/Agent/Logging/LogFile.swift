@@ -29,10 +29,7 @@ final class LogSink: Sendable {
     }
 
     /// Opens the file now so a bad LOG_FILE is reported at start-up, not lost on the first line.
-    func open() throws(LogFileError) {
-        guard let path else { return }
-        try file.withLock { (state: inout FileState) throws(LogFileError) in try Self.reopen(path, &state) }
-    }
+    func open() throws(LogFileError) { try reopen() }
 
     func write(_ line: String) {
         var bytes = Array(line.utf8)
