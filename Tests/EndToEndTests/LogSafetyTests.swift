@@ -33,15 +33,20 @@ import Testing
 
     @Test func aNewlineInASettingCannotForgeALogLine() throws {
         let forged = "2026-01-01 00:00:00 - agent - CRITICAL - forged"
+        let directory = try temporaryDirectory("forged")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let agent = try RunningAgent(
-            environment: fixtureEnvironment.merging(["AGENT_HOSTNAME": "web-1\n\(forged)\r", "LOG_FILE": "agent.log"]) { $1 })
-        let file = try String(contentsOfFile: agent.directory + "/agent.log", encoding: .utf8)
+            environment: fixtureEnvironment.merging(["AGENT_HOSTNAME": "web-1\n\(forged)\r", "LOG_FILE": "agent.log"]) { $1 },
+            directory: directory)
+        func file() -> String { (try? String(contentsOfFile: directory + "/agent.log", encoding: .utf8)) ?? "" }
+        // The console gets each line just before the file does: wait for the file's copy of the ready line.
+        #expect(poll(seconds: 5) { file().contains(" serving http://") })
         let (status, console) = agent.stop()
         #expect(status == 0)
         let timestamped = #/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d - [a-z]+ - [A-Z]+ - /#
-        let lines = file.split(separator: "\n")
-        #expect(lines.count >= 2 && lines.allSatisfy { $0.firstMatch(of: timestamped) != nil }, "\(file)")
-        #expect(file.contains("as web-1\\n\(forged)\\r\n"), "the value is there, escaped: \(file)")
+        let lines = file().split(separator: "\n")
+        #expect(lines.count >= 2 && lines.allSatisfy { $0.firstMatch(of: timestamped) != nil }, "\(file())")
+        #expect(file().contains("as web-1\\n\(forged)\\r\n"), "the value is there, escaped: \(file())")
         #expect(!console.split(separator: "\n").contains { $0.hasPrefix(forged) }, "\(console)")
         let refused = try runAgentBounded([], environment: ["COLLECTION_INTERVAL": "5\n\(forged)"])
         #expect(refused.status == 2 && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
