@@ -34,6 +34,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -46,7 +47,8 @@ let package = Package(
             dependencies: ["HostMetrics", "API", .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "API"]),
+        .testTarget(
+            name: "AgentTests", dependencies: ["Agent", "API", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EndToEndTests", dependencies: ["Agent"], exclude: ["Golden"]),
         // Tests/CHTTPServerTests (C, run under sanitizers by scripts/test-c) and Tests/Contract (Python)
         // are not SwiftPM targets.

@@ -6,6 +6,7 @@ import ArgumentParser
 import HostMetrics
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// `shelter-agent`: collect host metrics every interval and serve them on a local endpoint.
 @main
@@ -15,7 +16,7 @@ struct AgentCommand: AsyncParsableCommand {
         abstract: "Collects host metrics from /proc and /sys and serves them on a local HTTP endpoint.",
         discussion: """
             Settings come from flags, then the environment, then the .env file, then the defaults:
-            \(SettingKey.all.map { "  \($0.name) (default \"\($0.defaultValue)\"): \($0.help)" }.joined(separator: "\n"))
+            \(SettingKey.all.map(\.helpLine).joined(separator: "\n"))
             """,
         version: AgentVersion.current)
 
@@ -49,6 +50,9 @@ struct AgentCommand: AsyncParsableCommand {
     var checkConfig = false
 
     func run() async throws {
+        // A console reader that went away (a closed pipe) must not kill the agent: writes to it fail with
+        // EPIPE instead, and LogSink stops writing there.
+        signal(SIGPIPE, SIG_IGN)
         OpenFileLimit.raise()
         let settings: Settings
         do {
@@ -79,18 +83,20 @@ struct AgentCommand: AsyncParsableCommand {
             hostname: settings.hostname ?? Self.systemHostname(), logger: Logger(label: "collector"))
         if checkConfig {
             let (problems, notes) = await ConfigurationCheck(settings: settings, sampler: sampler).run()
-            for note in notes { print("ok: \(note)") }
-            for problem in problems { print("problem: \(problem)") }
+            for note in notes { print("ok: \(LogText.escaped(note))") }
+            for problem in problems { print("problem: \(LogText.escaped(problem))") }
             print(problems.isEmpty ? "configuration ok" : "\(problems.count) problem(s)")
             if !problems.isEmpty { throw ExitCode(2) }
         } else if once {
             try await printOneSnapshot(sampler, interval: settings.collectionInterval)
         } else {
-            try await serve(settings, sampler: sampler)
+            try await serve(settings, sampler: sampler, sink: sink)
         }
     }
 
-    private func serve(_ settings: Settings, sampler: Sampler) async throws {
+    private func serve(_ settings: Settings, sampler: Sampler, sink: LogSink) async throws {
+        // Trapped before anything else, so a SIGHUP from logrotate at any moment is handled, never fatal.
+        let signals = await UnixSignalsSequence(trapping: SignalService.trapped)
         let logger = Logger(label: "agent")
         let store = SnapshotStore(historyCapacity: settings.historyCapacity)
         let push: PushPipeline?
@@ -125,17 +131,26 @@ struct AgentCommand: AsyncParsableCommand {
                     maxHeaders: settings.maxHeaders, idleTimeoutSeconds: settings.idleTimeout,
                     requestTimeoutSeconds: settings.requestTimeout, http2MaxStreams: settings.http2MaxStreams))
         } catch {
-            logger.critical("\(error)")
-            throw ExitCode(1)
+            let message = "\(error)"
+            guard message.hasPrefix("cannot listen") || message.hasPrefix("cannot resolve") else {
+                logger.critical("\(message)")
+                throw ExitCode(1)
+            }
+            // Exit 2 like any setting that cannot be used: restarting at once will not free the address.
+            logger.critical("LISTEN_ADDRESS \(settings.listen): \(message)")
+            throw ExitCode(2)
         }
         logStartup(settings, logger: logger)
         var address = settings.listen
         address.port = server.port
         let ready: Logger.Message =
-            "shelter-agent \(AgentVersion.current) serving http://\(address) every \(settings.collectionInterval) s"
+            "shelter-agent \(AgentVersion.current) serving http://\(address) every \(settings.collectionInterval) s as \(sampler.hostname)"
         // Shutdown runs in reverse: the sampler stops first, then the pusher makes its final send, then the
         // endpoint closes.
-        var services: [any Service] = [HTTPServerService(server: server, readyMessage: ready, logger: logger)]
+        var services: [any Service] = [
+            SignalService(signals: signals, sink: sink, logger: logger),
+            HTTPServerService(server: server, readyMessage: ready, logger: logger),
+        ]
         if let push { services.append(push.pusher) }
         services.append(
             SamplerService(
@@ -181,12 +196,14 @@ struct AgentCommand: AsyncParsableCommand {
         let path = envFile ?? loader.inStateDir(".env")
         loader.dotEnvPath = path
         do {
-            let bytes = try FileTree.readFile(path)
+            let bytes = try DotEnvFile.read(path)
             loader.dotEnv = try DotEnv.parse(String(decoding: bytes, as: UTF8.self), file: path)
-        } catch let error as FileError where error.errno == ENOENT && envFile == nil {
+        } catch DotEnvFile.Failure.missing where envFile == nil {
             // No .env in the working directory: defaults and environment only.
-        } catch let error as FileError {
-            throw ConfigurationError(key: nil, source: path, value: "", reason: "cannot read: \(error)")
+        } catch DotEnvFile.Failure.missing {
+            throw ConfigurationError(key: nil, source: path, value: "", reason: "cannot read: no such file")
+        } catch DotEnvFile.Failure.unusable(let reason) {
+            throw ConfigurationError(key: nil, source: path, value: "", reason: reason)
         }
         return try loader.load()
     }

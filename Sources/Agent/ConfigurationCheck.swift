@@ -47,16 +47,16 @@ struct ConfigurationCheck {
             do {
                 client = try DashboardClient(settings: settings)
             } catch {
-                problems.append("SERVER_URL \(settings.serverURL): \(error)")
+                problems.append("SERVER_URL \(settings.serverURLForLog): \(error)")
                 return (problems, notes)
             }
             switch await client.send("GET", "/health", body: nil, token: nil) {
             case .http(let status, _, _) where (200..<300).contains(status):
-                notes.append("dashboard \(settings.serverURL)/health answers \(status)")
+                notes.append("dashboard \(settings.serverURLForLog)/health answers \(status)")
             case .http(let status, let body, _):
-                problems.append("SERVER_URL \(settings.serverURL): /health answered \(status) \(body.prefix(200))")
+                problems.append("SERVER_URL \(settings.serverURLForLog): /health answered \(status) \(body.prefix(200))")
             case .unreachable(let reason):
-                problems.append("SERVER_URL \(settings.serverURL): unreachable: \(reason)")
+                problems.append("SERVER_URL \(settings.serverURLForLog): unreachable: \(reason)")
             }
         }
         return (problems, notes)

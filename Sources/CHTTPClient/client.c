@@ -1,4 +1,7 @@
-/* One request through a reused libcurl easy handle, so connections to the dashboard are kept alive. */
+/* One request through a reused libcurl easy handle, so connections to the dashboard are kept alive. The
+ * transfer runs in a multi handle of its own rather than through curl_easy_perform: easy_perform looks at
+ * the abort flag only from the progress callback, about once a second, which is too late for a shutdown
+ * that must end within SHUTDOWN_FLUSH_SECONDS; curl_multi_wakeup ends the wait at once. */
 #include "chc.h"
 #include "library.h"
 
@@ -10,7 +13,8 @@
 
 struct chc_client {
     CURL *easy;
-    int abort_requested; /* read by libcurl's progress callback on the request's thread */
+    CURLM *multi;        /* holds the kept-alive connection between requests */
+    int abort_requested; /* written by any thread, read on the request's thread */
 };
 
 chc_client *chc_client_new(void) {
@@ -18,7 +22,10 @@ chc_client *chc_client_new(void) {
     chc_client *client = calloc(1, sizeof *client);
     if (!client) return NULL;
     client->easy = chc_lib.easy_init();
-    if (!client->easy) {
+    client->multi = chc_lib.multi_init();
+    if (!client->easy || !client->multi) {
+        if (client->easy) chc_lib.easy_cleanup(client->easy);
+        if (client->multi) chc_lib.multi_cleanup(client->multi);
         free(client);
         return NULL;
     }
@@ -28,10 +35,43 @@ chc_client *chc_client_new(void) {
 void chc_client_free(chc_client *client) {
     if (!client) return;
     chc_lib.easy_cleanup(client->easy);
+    chc_lib.multi_cleanup(client->multi);
     free(client);
 }
 
-void chc_client_abort(chc_client *client, int abort) { __atomic_store_n(&client->abort_requested, abort, __ATOMIC_SEQ_CST); }
+void chc_client_abort(chc_client *client, int abort) {
+    __atomic_store_n(&client->abort_requested, abort, __ATOMIC_SEQ_CST);
+    if (abort) chc_lib.multi_wakeup(client->multi); /* thread-safe by libcurl's contract */
+}
+
+static int aborted(chc_client *client) { return __atomic_load_n(&client->abort_requested, __ATOMIC_SEQ_CST); }
+
+/* Drives the transfer to its end, a timeout (libcurl's, which multi_poll's wait never exceeds) or an abort. */
+static CURLcode transfer(chc_client *client) {
+    if (chc_lib.multi_add_handle(client->multi, client->easy) != CURLM_OK) return CURLE_FAILED_INIT;
+    CURLcode result = CURLE_ABORTED_BY_CALLBACK;
+    while (!aborted(client)) {
+        int running = 0;
+        if (chc_lib.multi_perform(client->multi, &running) != CURLM_OK) {
+            result = CURLE_FAILED_INIT;
+            break;
+        }
+        if (!running) {
+            int left = 0;
+            CURLMsg *message;
+            result = CURLE_RECV_ERROR; /* replaced below: a finished transfer always posts its result */
+            while ((message = chc_lib.multi_info_read(client->multi, &left)))
+                if (message->msg == CURLMSG_DONE) result = message->data.result;
+            break;
+        }
+        if (chc_lib.multi_poll(client->multi, NULL, 0, 1000, NULL) != CURLM_OK) {
+            result = CURLE_FAILED_INIT;
+            break;
+        }
+    }
+    chc_lib.multi_remove_handle(client->multi, client->easy);
+    return result;
+}
 
 /* libcurl calls this at least once a second during a transfer; non-zero ends it (CURLE_ABORTED_BY_CALLBACK). */
 static int progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
@@ -82,7 +122,8 @@ int chc_perform(chc_client *client, const chc_request *request, chc_response *re
     chc_lib.easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
     chc_lib.easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, progress);
     chc_lib.easy_setopt(easy, CURLOPT_XFERINFODATA, client);
-    if (__atomic_load_n(&client->abort_requested, __ATOMIC_SEQ_CST)) {
+    if (aborted(client)) {
+        chc_lib.slist_free_all(headers);
         snprintf(response->error, sizeof response->error, "aborted: the agent is stopping");
         return -1;
     }
@@ -93,8 +134,12 @@ int chc_perform(chc_client *client, const chc_request *request, chc_response *re
         chc_lib.easy_setopt(easy, CURLOPT_POSTFIELDS, request->body ? request->body : "");
         chc_lib.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(request->body ? request->body_len : 0));
     }
-    CURLcode rc = chc_lib.easy_perform(easy);
+    CURLcode rc = transfer(client);
     chc_lib.slist_free_all(headers);
+    if (rc == CURLE_ABORTED_BY_CALLBACK) {
+        snprintf(response->error, sizeof response->error, "aborted: the agent is stopping");
+        return -1;
+    }
     if (rc != CURLE_OK) {
         snprintf(response->error, sizeof response->error, "%s", chc_lib.easy_strerror(rc));
         return -1;

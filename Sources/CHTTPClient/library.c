@@ -39,9 +39,16 @@ static void load(void) {
     FIND(curl, easy_cleanup, "curl_easy_cleanup");
     FIND(curl, easy_reset, "curl_easy_reset");
     FIND(curl, easy_setopt, "curl_easy_setopt");
-    FIND(curl, easy_perform, "curl_easy_perform");
     FIND(curl, easy_getinfo, "curl_easy_getinfo");
     FIND(curl, easy_strerror, "curl_easy_strerror");
+    FIND(curl, multi_init, "curl_multi_init");
+    FIND(curl, multi_cleanup, "curl_multi_cleanup");
+    FIND(curl, multi_add_handle, "curl_multi_add_handle");
+    FIND(curl, multi_remove_handle, "curl_multi_remove_handle");
+    FIND(curl, multi_perform, "curl_multi_perform");
+    FIND(curl, multi_poll, "curl_multi_poll"); /* 7.66 */
+    FIND(curl, multi_wakeup, "curl_multi_wakeup"); /* 7.68; Debian 11 has 7.74 */
+    FIND(curl, multi_info_read, "curl_multi_info_read");
     FIND(curl, slist_append, "curl_slist_append");
     FIND(curl, slist_free_all, "curl_slist_free_all");
     FIND(crypto, digest, "EVP_Digest");

@@ -24,6 +24,7 @@ state = {
     "heartbeats": 0,
     "registrations": 0,
     "requests": [],      # (time, method, path, status, request body bytes)
+    "stalled": 0,        # requests held by "slow" mode so far (counted when they arrive, not when answered)
 }
 control = {"mode": "ok", "retry_after": None, "reject_next_metrics": 0, "refuse_registration": False}
 METRIC_TYPES = {"cpu", "memory", "disk", "network", "io"}
@@ -102,6 +103,8 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             return
         if mode == "slow":
+            with lock:
+                state["stalled"] += 1
             time.sleep(30)
         if mode in ("500", "503"):
             return self.answer(int(mode), {"success": False, "message": "Server Error"})

@@ -7,7 +7,8 @@ struct ConfigurationError: Error, Equatable, CustomStringConvertible {
     var reason: String
 
     var description: String {
-        if let key { return "\(key)=\"\(value)\" (from \(source)): \(reason)" }
-        return "\(source): \(reason)"
+        // Escaped: the message goes to stderr, and a value's newline must not forge a line there either.
+        if let key { return LogText.escaped("\(key)=\"\(value)\" (from \(source)): \(reason)") }
+        return LogText.escaped("\(source): \(reason)")
     }
 }

@@ -19,6 +19,8 @@ struct DotEnv: Equatable {
 
     static func parse(_ text: String, file: String) throws(ConfigurationError) -> DotEnv {
         var entries: [Entry] = []
+        // Editors on Windows start UTF-8 files with a byte order mark; it is not part of the first key.
+        let text = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             var line = rawLine.trimmingSpaces
             if line.hasSuffix("\r") { line = line.dropLast().trimmingSpaces }

@@ -4,17 +4,31 @@ struct SettingKey: Sendable, Hashable {
     let name: String
     let defaultValue: String
     let help: String
+    /// The values a numeric setting may take; nil for text, paths, URLs and switches.
+    let range: SettingRange?
+
+    init(name: String, defaultValue: String, help: String, range: SettingRange? = nil) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.help = help
+        self.range = range
+    }
 
     static let serverURL = SettingKey(name: "SERVER_URL", defaultValue: "", help: "Dashboard API root; empty = pull only")
     static let apiToken = SettingKey(name: "API_TOKEN", defaultValue: "", help: "Dashboard token (written by registration)")
     static let hostname = SettingKey(name: "AGENT_HOSTNAME", defaultValue: "", help: "Name to report; empty = the host's")
     static let collectionInterval = SettingKey(
-        name: "COLLECTION_INTERVAL", defaultValue: "5", help: "Seconds between collections")
-    static let sendInterval = SettingKey(name: "SEND_INTERVAL", defaultValue: "30", help: "Seconds between metric batches")
+        name: "COLLECTION_INTERVAL", defaultValue: "5", help: "Seconds between collections",
+        range: .seconds(0.01...86_400))
+    static let sendInterval = SettingKey(
+        name: "SEND_INTERVAL", defaultValue: "30", help: "Seconds between metric batches",
+        range: .seconds(0.01...86_400))
     static let serviceInterval = SettingKey(
-        name: "SERVICE_INTERVAL", defaultValue: "60", help: "Seconds between process list pushes")
+        name: "SERVICE_INTERVAL", defaultValue: "60", help: "Seconds between process list pushes",
+        range: .seconds(0.01...86_400))
     static let heartbeatInterval = SettingKey(
-        name: "HEARTBEAT_INTERVAL", defaultValue: "10", help: "Seconds between heartbeats")
+        name: "HEARTBEAT_INTERVAL", defaultValue: "10", help: "Seconds between heartbeats",
+        range: .seconds(0.01...86_400))
     static let stateDir = SettingKey(
         name: "STATE_DIR", defaultValue: "",
         help: "Where .env (with the token), the spool and the log live; empty = the working directory. "
@@ -22,19 +36,26 @@ struct SettingKey: Sendable, Hashable {
     static let spoolDir = SettingKey(
         name: "SPOOL_DIR", defaultValue: "spool", help: "Where unsent samples wait, on disk (relative to STATE_DIR)")
     static let spoolMaxBytes = SettingKey(
-        name: "SPOOL_MAX_BYTES", defaultValue: "67108864", help: "Spool size at most; past it the oldest samples go")
+        name: "SPOOL_MAX_BYTES", defaultValue: "67108864", help: "Spool size at most; past it the oldest samples go",
+        range: .count(4096...Int(Int32.max)))
     static let batchMaxSamples = SettingKey(
-        name: "BATCH_MAX_SAMPLES", defaultValue: "500", help: "Samples per metrics batch at most (5 items each)")
+        name: "BATCH_MAX_SAMPLES", defaultValue: "500", help: "Samples per metrics batch at most (5 items each)",
+        range: .count(1...20_000))
     static let retryMaxSeconds = SettingKey(
-        name: "RETRY_MAX_SECONDS", defaultValue: "300", help: "Longest backoff between retries")
+        name: "RETRY_MAX_SECONDS", defaultValue: "300", help: "Longest backoff between retries",
+        range: .seconds(1...86_400))
     static let caFile = SettingKey(name: "CA_FILE", defaultValue: "", help: "CA certificates for a private dashboard CA")
     static let tlsVerify = SettingKey(name: "TLS_VERIFY", defaultValue: "true", help: "Verify the dashboard's certificate")
     static let shutdownFlushSeconds = SettingKey(
         name: "SHUTDOWN_FLUSH_SECONDS", defaultValue: "1.5",
-        help: "Time for the final send on SIGTERM/SIGINT; what is not sent by then stays spooled")
+        help: "Time for the final send on SIGTERM/SIGINT; what is not sent by then stays spooled",
+        range: .seconds(0...60))
     static let pushConnectTimeout = SettingKey(
-        name: "PUSH_CONNECT_TIMEOUT", defaultValue: "5", help: "Seconds to connect to the dashboard")
-    static let pushTimeout = SettingKey(name: "PUSH_TIMEOUT", defaultValue: "15", help: "Seconds for a whole request")
+        name: "PUSH_CONNECT_TIMEOUT", defaultValue: "5", help: "Seconds to connect to the dashboard",
+        range: .seconds(0.1...300))
+    static let pushTimeout = SettingKey(
+        name: "PUSH_TIMEOUT", defaultValue: "15", help: "Seconds for a whole request",
+        range: .seconds(0.1...3600))
     static let listenAddress = SettingKey(
         name: "LISTEN_ADDRESS", defaultValue: "127.0.0.1:9110", help: "host:port of the local endpoint")
     static let procRoot = SettingKey(name: "PROC_ROOT", defaultValue: "/proc", help: "Where the host's /proc is")
@@ -45,29 +66,46 @@ struct SettingKey: Sendable, Hashable {
     static let logConsole = SettingKey(name: "LOG_CONSOLE", defaultValue: "stderr", help: "stderr, stdout or none")
     static let logLevel = SettingKey(name: "LOG_LEVEL", defaultValue: "info", help: "debug, info, warning or error")
     static let logMaxBytes = SettingKey(
-        name: "LOG_MAX_BYTES", defaultValue: "10485760", help: "Rotate the log file past this size")
-    static let logBackups = SettingKey(name: "LOG_BACKUPS", defaultValue: "3", help: "Rotated log files to keep")
+        name: "LOG_MAX_BYTES", defaultValue: "10485760", help: "Rotate the log file past this size",
+        range: .count(4096...Int(Int32.max)))
+    static let logBackups = SettingKey(
+        name: "LOG_BACKUPS", defaultValue: "3", help: "Rotated log files to keep",
+        range: .count(0...100))
     static let historyDuration = SettingKey(
-        name: "HISTORY_DURATION", defaultValue: "3600", help: "Seconds of snapshots kept in memory")
+        name: "HISTORY_DURATION", defaultValue: "3600", help: "Seconds of snapshots kept in memory",
+        range: .seconds(0...86_400))
     static let processTopN = SettingKey(
-        name: "PROCESS_TOP_N", defaultValue: "50", help: "Processes detailed per pass (by CPU and by memory)")
+        name: "PROCESS_TOP_N", defaultValue: "50", help: "Processes detailed per pass (by CPU and by memory)",
+        range: .count(1...1000))
     static let scrubCommandLines = SettingKey(
         name: "SCRUB_COMMAND_LINES", defaultValue: "true", help: "Mask secret-looking arguments in command lines")
     static let maxConnections = SettingKey(
-        name: "HTTP_MAX_CONNECTIONS", defaultValue: "256", help: "Open connections to the endpoint at most")
+        name: "HTTP_MAX_CONNECTIONS", defaultValue: "256", help: "Open connections to the endpoint at most",
+        range: .count(1...65_536))
     static let idleTimeout = SettingKey(
-        name: "HTTP_IDLE_TIMEOUT", defaultValue: "60", help: "Seconds an idle keep-alive connection stays open")
+        name: "HTTP_IDLE_TIMEOUT", defaultValue: "60", help: "Seconds an idle keep-alive connection stays open",
+        range: .seconds(1...86_400))
     static let requestTimeout = SettingKey(
-        name: "HTTP_REQUEST_TIMEOUT", defaultValue: "10", help: "Seconds a request head may take to arrive")
+        name: "HTTP_REQUEST_TIMEOUT", defaultValue: "10", help: "Seconds a request head may take to arrive",
+        range: .seconds(1...3600))
     static let maxHeaderBytes = SettingKey(
-        name: "HTTP_MAX_HEADER_BYTES", defaultValue: "8192", help: "Request line and headers, in bytes, at most")
-    static let maxHeaders = SettingKey(name: "HTTP_MAX_HEADERS", defaultValue: "64", help: "Header fields at most")
+        name: "HTTP_MAX_HEADER_BYTES", defaultValue: "8192", help: "Request line and headers, in bytes, at most",
+        range: .count(1024...1_048_576))
+    static let maxHeaders = SettingKey(
+        name: "HTTP_MAX_HEADERS", defaultValue: "64", help: "Header fields at most",
+        range: .count(8...1024))
     static let http2MaxStreams = SettingKey(
-        name: "HTTP2_MAX_STREAMS", defaultValue: "100", help: "Concurrent HTTP/2 streams per connection at most")
+        name: "HTTP2_MAX_STREAMS", defaultValue: "100", help: "Concurrent HTTP/2 streams per connection at most",
+        range: .count(1...10_000))
     static let authToken = SettingKey(
         name: "HTTP_AUTH_TOKEN", defaultValue: "", help: "Bearer token the endpoint requires; empty = none")
     static let authExemptHealth = SettingKey(
         name: "HTTP_AUTH_EXEMPT_HEALTH", defaultValue: "false", help: "Serve /api/v1/health without the token")
+
+    /// The setting as `--help` lists it: name, default, range, meaning.
+    var helpLine: String {
+        "  \(name) (default \"\(defaultValue)\"\(range.map { ", \($0)" } ?? "")): \(help)"
+    }
 
     static let all: [SettingKey] = [
         serverURL, apiToken, hostname, collectionInterval, sendInterval, serviceInterval, heartbeatInterval,

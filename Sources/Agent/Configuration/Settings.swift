@@ -41,6 +41,9 @@ struct Settings: Sendable {
     var authToken: String?
     var authExemptHealth: Bool
 
+    /// SERVER_URL as it may be logged: any password masked.
+    var serverURLForLog: String { DashboardURL.masked(serverURL) }
+
     /// Snapshots the history ring holds: HISTORY_DURATION worth at the collection interval.
     var historyCapacity: Int { max(1, Int((historyDuration / collectionInterval).rounded(.up))) }
 }

@@ -34,16 +34,20 @@ struct SettingsLoader {
             let (value, source) = resolve(key)
             return ConfigurationError(key: key.name, source: source, value: value, reason: reason)
         }
-        func seconds(_ key: SettingKey, minimum: Double = 0.01) throws(ConfigurationError) -> Double {
-            guard let value = Double(text(key)), value.isFinite, value >= minimum else {
-                throw fail(key, "expected a number of seconds of at least \(NumberText.short(minimum))")
+        func seconds(_ key: SettingKey) throws(ConfigurationError) -> Double {
+            guard let range = key.range, case .seconds(let bounds) = range else {
+                preconditionFailure("\(key.name) is not in seconds")
+            }
+            guard let value = SettingRange.decimal(text(key)), bounds.contains(value) else {
+                throw fail(key, range.expectation)
             }
             return value
         }
-        func integer(_ key: SettingKey, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
-            guard let value = Int(text(key)), range.contains(value) else {
-                throw fail(key, "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+        func integer(_ key: SettingKey) throws(ConfigurationError) -> Int {
+            guard let range = key.range, case .count(let bounds) = range else {
+                preconditionFailure("\(key.name) is not a count")
             }
+            guard let value = Int(text(key)), bounds.contains(value) else { throw fail(key, range.expectation) }
             return value
         }
         func path(_ key: SettingKey) throws(ConfigurationError) -> String {
@@ -53,8 +57,14 @@ struct SettingsLoader {
         }
 
         let serverURL = text(.serverURL)
-        guard serverURL.isEmpty || serverURL.hasPrefix("http://") || serverURL.hasPrefix("https://") else {
-            throw fail(.serverURL, "expected an http:// or https:// URL, or nothing for pull-only")
+        if !serverURL.isEmpty {
+            do {
+                _ = try DashboardURL.parse(serverURL)
+            } catch {
+                var failure = fail(.serverURL, error.reason)
+                failure.value = DashboardURL.masked(failure.value)
+                throw failure
+            }
         }
         guard let listen = ListenAddress.parse(text(.listenAddress)) else {
             throw fail(.listenAddress, "expected host:port, [ipv6]:port or :port")
@@ -80,21 +90,21 @@ struct SettingsLoader {
             serverURL: serverURL, apiToken: text(.apiToken), hostname: hostname.isEmpty ? nil : hostname,
             collectionInterval: try seconds(.collectionInterval), sendInterval: try seconds(.sendInterval),
             serviceInterval: try seconds(.serviceInterval), heartbeatInterval: try seconds(.heartbeatInterval),
-            stateDir: stateDir, spoolDir: inStateDir(try path(.spoolDir)), spoolMaxBytes: try integer(.spoolMaxBytes, 4096...Int(Int32.max)),
-            batchMaxSamples: try integer(.batchMaxSamples, 1...20_000), retryMaxSeconds: try seconds(.retryMaxSeconds, minimum: 1),
+            stateDir: stateDir, spoolDir: inStateDir(try path(.spoolDir)), spoolMaxBytes: try integer(.spoolMaxBytes),
+            batchMaxSamples: try integer(.batchMaxSamples), retryMaxSeconds: try seconds(.retryMaxSeconds),
             caFile: caFile.isEmpty ? nil : caFile, tlsVerify: tlsVerify,
-            shutdownFlushSeconds: try seconds(.shutdownFlushSeconds, minimum: 0),
-            pushConnectTimeout: try seconds(.pushConnectTimeout, minimum: 0.1), pushTimeout: try seconds(.pushTimeout, minimum: 0.1),
+            shutdownFlushSeconds: try seconds(.shutdownFlushSeconds),
+            pushConnectTimeout: try seconds(.pushConnectTimeout), pushTimeout: try seconds(.pushTimeout),
             envFilePath: dotEnvPath,
             listen: listen,
             roots: HostRoots(proc: try path(.procRoot), sys: try path(.sysRoot), rootfs: try path(.rootfs)),
             logFile: logFile.isEmpty ? nil : inStateDir(logFile), logConsole: console, logLevel: level,
-            logMaxBytes: try integer(.logMaxBytes, 4096...Int(Int32.max)), logBackups: try integer(.logBackups, 0...100),
-            historyDuration: try seconds(.historyDuration, minimum: 0), processTopN: try integer(.processTopN, 1...1000),
-            scrubCommandLines: scrub, maxConnections: try integer(.maxConnections, 1...65536),
-            idleTimeout: try seconds(.idleTimeout, minimum: 1), requestTimeout: try seconds(.requestTimeout, minimum: 1),
-            maxHeaderBytes: try integer(.maxHeaderBytes, 1024...1_048_576), maxHeaders: try integer(.maxHeaders, 8...1024),
-            http2MaxStreams: try integer(.http2MaxStreams, 1...10_000),
+            logMaxBytes: try integer(.logMaxBytes), logBackups: try integer(.logBackups),
+            historyDuration: try seconds(.historyDuration), processTopN: try integer(.processTopN),
+            scrubCommandLines: scrub, maxConnections: try integer(.maxConnections),
+            idleTimeout: try seconds(.idleTimeout), requestTimeout: try seconds(.requestTimeout),
+            maxHeaderBytes: try integer(.maxHeaderBytes), maxHeaders: try integer(.maxHeaders),
+            http2MaxStreams: try integer(.http2MaxStreams),
             authToken: authToken.isEmpty ? nil : authToken, authExemptHealth: exemptHealth)
     }
 

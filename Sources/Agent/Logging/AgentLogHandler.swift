@@ -23,7 +23,8 @@ struct AgentLogHandler: LogHandler {
         if !merged.isEmpty {
             line += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }
-        sink.write(line)
+        // One record, one line, whatever a message quotes: log parsers and readers can trust line starts.
+        sink.write(LogText.escaped(line))
     }
 
     static func levelName(_ level: Logger.Level) -> String {

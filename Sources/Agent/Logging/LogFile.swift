@@ -17,6 +17,9 @@ final class LogSink: Sendable {
     private let maxBytes: Int
     private let backups: Int
     private let file = Mutex(FileState())
+    /// Set once the console's reader is gone (EPIPE): the file keeps the log, and the console is not
+    /// written again.
+    private let consoleGone = Atomic(false)
 
     init(path: String?, console: LogConsole, maxBytes: Int, backups: Int) {
         self.path = path
@@ -26,15 +29,16 @@ final class LogSink: Sendable {
     }
 
     /// Opens the file now so a bad LOG_FILE is reported at start-up, not lost on the first line.
-    func open() throws(LogFileError) {
-        guard let path else { return }
-        try file.withLock { (state: inout FileState) throws(LogFileError) in try Self.reopen(path, &state) }
-    }
+    func open() throws(LogFileError) { try reopen() }
 
     func write(_ line: String) {
         var bytes = Array(line.utf8)
         bytes.append(UInt8(ascii: "\n"))
-        if let console { bytes.withUnsafeBytes { _ = Glibc.write(console, $0.baseAddress, $0.count) } }
+        if let console, !consoleGone.load(ordering: .relaxed) {
+            let written = bytes.withUnsafeBytes { Glibc.write(console, $0.baseAddress, $0.count) }
+            // SIGPIPE is ignored (AgentCommand), so a closed reader shows up here instead of killing the agent.
+            if written < 0 && errno == EPIPE { consoleGone.store(true, ordering: .relaxed) }
+        }
         guard let path else { return }
         file.withLock { state in
             if state.descriptor < 0 || state.size + bytes.count > maxBytes {
@@ -46,6 +50,16 @@ final class LogSink: Sendable {
             if written > 0 { state.size += written }
         }
     }
+
+    /// Closes the file and opens it again at its path: after logrotate (or anyone) moved it away, new
+    /// lines go to a new file there rather than to the moved one. SIGHUP calls this.
+    func reopen() throws(LogFileError) {
+        guard let path else { return }
+        try file.withLock { (state: inout FileState) throws(LogFileError) in try Self.reopen(path, &state) }
+    }
+
+    /// The log file's path; nil when logging to the console only.
+    var filePath: String? { path }
 
     private func rotate(_ path: String) {
         guard backups > 0 else {

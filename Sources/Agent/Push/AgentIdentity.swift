@@ -88,6 +88,10 @@ enum TokenStore {
     }
 
     static func replacingToken(in text: String, with token: String) -> String {
+        // A byte order mark stays where it was, and does not hide an API_TOKEN on line 1.
+        if text.unicodeScalars.first == "\u{FEFF}" {
+            return "\u{FEFF}" + replacingToken(in: String(text.unicodeScalars.dropFirst()), with: token)
+        }
         var lines = text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         var replaced = false

@@ -44,8 +44,8 @@ final class DashboardClient: @unchecked Sendable {
 
     deinit { chc_client_free(client) }
 
-    /// Ends the request under way at once (within libcurl's one-second progress tick); shutdown uses it so
-    /// SIGTERM is not held up by a slow dashboard. `false` allows requests again (the final flush).
+    /// Ends the request under way at once (client.c wakes libcurl's wait); shutdown uses it so SIGTERM is
+    /// not held up by a slow dashboard. `false` allows requests again (the final flush).
     func abortRequests(_ abort: Bool) { chc_client_abort(client, abort ? 1 : 0) }
 
     /// `timeout` shortens the configured one (the final flush at shutdown has a deadline).

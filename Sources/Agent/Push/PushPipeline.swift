@@ -36,7 +36,7 @@ final class PushPipeline: Sendable {
             identity: AgentIdentity.make(roots: settings.roots, hostname: hostname), roots: settings.roots,
             token: settings.apiToken, logger: pushLogger)
         let pending = spool.status.samples
-        logger.info("pushing to \(settings.serverURL); \(pending) samples waiting in \(settings.spoolDir)")
+        logger.info("pushing to \(settings.serverURLForLog); \(pending) samples waiting in \(settings.spoolDir)")
         return PushPipeline(spool: spool, status: status, pusher: pusher, logger: pushLogger)
     }
 
@@ -59,11 +59,9 @@ final class PushPipeline: Sendable {
         if !settings.tlsVerify {
             logger.warning("TLS_VERIFY=false: the dashboard's certificate is not checked; anyone in between can read the token")
         }
-        if settings.serverURL.hasPrefix("http://") {
-            let host = settings.serverURL.dropFirst(7).prefix { $0 != "/" && $0 != ":" }
-            if !(host == "localhost" || host.hasPrefix("127.") || host == "[::1]") {
-                logger.warning("SERVER_URL is plain http:// to \(host): the token and the data cross the network unencrypted")
-            }
+        // The loader already checked the URL; a failure here would only mean no warning.
+        if let url = try? DashboardURL.parse(settings.serverURL), url.scheme == "http", !url.isLoopback {
+            logger.warning("SERVER_URL is plain http:// to \(url.host): the token and the data cross the network unencrypted")
         }
     }
 }

@@ -2,6 +2,7 @@ import API
 import HostMetrics
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Settings of the push pipeline.
 struct PushSettings: Sendable {
@@ -39,6 +40,8 @@ final class Pusher: Service, @unchecked Sendable {
     private var lastRefusal: String?
     private var link = DashboardLink()
     private var rejectionLogged: Set<String> = []
+    /// When graceful shutdown began (monotonic), set from the shutdown handler's thread.
+    private let shutdownStarted = Mutex<Double?>(nil)
 
     init(
         client: DashboardClient, spool: Spool, store: SnapshotStore, status: PushStatus, settings: PushSettings,
@@ -57,14 +60,17 @@ final class Pusher: Service, @unchecked Sendable {
     }
 
     func run() async throws {
-        // A request under way when shutdown starts is cut short; the final flush then has its own deadline.
+        // A request under way when shutdown starts is cut short. The final flush's deadline counts from that
+        // moment, not from when the cut request has unwound, so SHUTDOWN_FLUSH_SECONDS bounds the whole stop.
         await withGracefulShutdownHandler {
             await schedule()
-        } onGracefulShutdown: { [client] in
+        } onGracefulShutdown: { [client, self] in
+            self.shutdownStarted.withLock { $0 = $0 ?? HostClock.monotonic() }
             client.abortRequests(true)
         }
+        let started = shutdownStarted.withLock { $0 } ?? HostClock.monotonic()
         client.abortRequests(false)
-        await finalFlush()
+        await finalFlush(deadline: started + settings.shutdownFlushSeconds)
     }
 
     private func schedule() async {
@@ -327,10 +333,9 @@ final class Pusher: Service, @unchecked Sendable {
 
     /// At shutdown: one attempt to send what is buffered, within SHUTDOWN_FLUSH_SECONDS; the rest stays.
     /// A saved token is tried even if no heartbeat has confirmed it yet (a restart during an outage).
-    private func finalFlush() async {
+    private func finalFlush(deadline: Double) async {
         guard (registered || token != nil) && !authBlocked else { return }
         guard spool.status.samples > 0 else { return logger.info("final flush: nothing left to send") }
-        let deadline = HostClock.monotonic() + settings.shutdownFlushSeconds
         _ = await sendBacklog(deadline: deadline)
         let left = spool.status.samples
         logger.info(left == 0 ? "final flush sent everything" : "final flush stopped; \(left) samples stay in the spool for the next start")

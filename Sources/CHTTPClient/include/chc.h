@@ -39,7 +39,8 @@ chc_client *chc_client_new(void);
 /* Why libcurl or libcrypto could not be loaded; NULL once they are. Loads them if not yet tried. */
 const char *chc_library_error(void);
 void chc_client_free(chc_client *client);
-/* From any thread: makes the request under way (and any started later, until called with 0) fail at once. */
+/* From any thread: makes the request under way fail at once (within milliseconds, not at libcurl's next
+ * progress tick), and any started later until called with 0. */
 void chc_client_abort(chc_client *client, int abort);
 /* 0 when an HTTP answer came back (any status), -1 for a transport failure (error says which). */
 int chc_perform(chc_client *client, const chc_request *request, chc_response *response);

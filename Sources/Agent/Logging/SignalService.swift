@@ -1,0 +1,39 @@
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// The signals other than SIGTERM and SIGINT (which the service group turns into a graceful shutdown):
+/// SIGHUP reopens the log file at its path, as logrotate expects of a daemon after it moved the file
+/// away; SIGUSR1 and SIGUSR2 are ignored and logged, since their default action would kill the agent
+/// without its final flush. Nothing else is re-read on SIGHUP: the other settings need a restart.
+struct SignalService: Service {
+    static let trapped: [UnixSignal] = [.sighup, .sigusr1, .sigusr2]
+
+    /// Made before the group starts (`AgentCommand.serve`), so the signals are trapped from the start.
+    let signals: UnixSignalsSequence
+    let sink: LogSink
+    let logger: Logger
+
+    func run() async throws {
+        for await signal in signals.cancelOnGracefulShutdown() {
+            if signal == .sighup {
+                reopenLog()
+            } else {
+                logger.notice("\(signal) received and ignored (it has no meaning for this agent)")
+            }
+        }
+    }
+
+    private func reopenLog() {
+        guard let path = sink.filePath else {
+            return logger.info("SIGHUP received: no LOG_FILE to reopen")
+        }
+        do {
+            try sink.reopen()
+            logger.info("SIGHUP received: log file \(path) reopened")
+        } catch {
+            // Each write tries to open the file again, so the log comes back once the path is writable.
+            logger.error("SIGHUP received: \(error)")
+        }
+    }
+}
