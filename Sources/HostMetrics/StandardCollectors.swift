@@ -13,6 +13,7 @@ public enum StandardCollectors {
         PressureCollector.self,
         CgroupCollector.self,
         FileFDCollector.self,
+        EntropyCollector.self,
         UnameCollector.self,
     ]
 
