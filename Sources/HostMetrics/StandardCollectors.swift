@@ -15,6 +15,7 @@ public enum StandardCollectors {
         FileFDCollector.self,
         EntropyCollector.self,
         SELinuxCollector.self,
+        TimeCollector.self,
         UnameCollector.self,
     ]
 
