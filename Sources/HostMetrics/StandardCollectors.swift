@@ -16,6 +16,7 @@ public enum StandardCollectors {
         EntropyCollector.self,
         SELinuxCollector.self,
         TimeCollector.self,
+        TimexCollector.self,
         UnameCollector.self,
     ]
 
