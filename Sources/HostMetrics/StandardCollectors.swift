@@ -14,6 +14,7 @@ public enum StandardCollectors {
         CgroupCollector.self,
         FileFDCollector.self,
         EntropyCollector.self,
+        OSCollector.self,
         SELinuxCollector.self,
         TimeCollector.self,
         TimexCollector.self,
