@@ -8,8 +8,10 @@ public final class EntropyCollector: RegisteredCollector {
 
     public static func make(_ context: CollectorContext) -> any Collector { EntropyCollector(proc: context.roots.proc) }
 
-    static let available = MetricDescriptor("node_entropy_available_bits", .gauge, "Entropy the kernel estimates its random pool holds, in bits.")
-    static let poolSize = MetricDescriptor("node_entropy_pool_size_bits", .gauge, "Size of the kernel's random pool, in bits.")
+    static let available = MetricDescriptor(
+        "node_entropy_available_bits", .gauge, "Entropy the kernel estimates its random pool holds, in bits.")
+    static let poolSize = MetricDescriptor(
+        "node_entropy_pool_size_bits", .gauge, "Size of the kernel's random pool, in bits.")
 
     private let proc: KeptFiles
 

@@ -17,7 +17,8 @@ public final class TimeCollector: RegisteredCollector {
 
     public static func make(_ context: CollectorContext) -> any Collector { TimeCollector(sys: context.roots.sys) }
 
-    static let now = MetricDescriptor("node_time_seconds", .gauge, "System clock at the collection pass, in seconds since the epoch.")
+    static let now = MetricDescriptor(
+        "node_time_seconds", .gauge, "System clock at the collection pass, in seconds since the epoch.")
     static let zoneOffset = MetricDescriptor(
         "node_time_zone_offset_seconds", .gauge, "Offset of the local time zone east of UTC, in seconds.", labels: ["time_zone"])
     static let available = MetricDescriptor(
@@ -29,6 +30,9 @@ public final class TimeCollector: RegisteredCollector {
 
     private static let directory = "devices/system/clocksource"
     private let sys: KeptFiles
+    /// The clocksource devices, listed on the first pass: the kernel makes them at boot (one, clocksource0,
+    /// on every kernel so far), and sources loaded later show in their files, which are read every pass.
+    private var listed: [String]?
 
     public init(sys: FileTree) {
         self.sys = KeptFiles(sys)
@@ -41,7 +45,9 @@ public final class TimeCollector: RegisteredCollector {
         samples.add(Self.now, [], instant.wall)
         let zone = LocalTimeZone.at(instant.wall)
         samples.add(Self.zoneOffset, [zone.name], zone.offsetSeconds)
-        for (index, device) in try devices().enumerated() {
+        let found = try listed ?? devices()
+        listed = found
+        for (index, device) in found.enumerated() {
             // node_exporter's device label is the position in its sorted list, not the number in the name.
             let label = String(index)
             let base = Self.directory + "/" + device

@@ -17,23 +17,37 @@ public final class TimexCollector: RegisteredCollector {
 
     public static func make(_ context: CollectorContext) -> any Collector { TimexCollector(read: Adjtimex.read) }
 
-    static let offset = MetricDescriptor("node_timex_offset_seconds", .gauge, "Offset of the system clock from its reference, in seconds.")
-    static let frequency = MetricDescriptor("node_timex_frequency_adjustment_ratio", .gauge, "Rate of the system clock against nominal after the kernel's frequency correction.")
-    static let maxError = MetricDescriptor("node_timex_maxerror_seconds", .gauge, "Largest error the kernel allows the clock, in seconds.")
-    static let estimatedError = MetricDescriptor("node_timex_estimated_error_seconds", .gauge, "Error the kernel estimates for the clock, in seconds.")
+    static let offset = MetricDescriptor(
+        "node_timex_offset_seconds", .gauge, "Offset of the system clock from its reference, in seconds.")
+    static let frequency = MetricDescriptor(
+        "node_timex_frequency_adjustment_ratio", .gauge, "Rate of the system clock against nominal after the kernel's frequency correction.")
+    static let maxError = MetricDescriptor(
+        "node_timex_maxerror_seconds", .gauge, "Largest error the kernel allows the clock, in seconds.")
+    static let estimatedError = MetricDescriptor(
+        "node_timex_estimated_error_seconds", .gauge, "Error the kernel estimates for the clock, in seconds.")
     static let status = MetricDescriptor("node_timex_status", .gauge, "The clock's STA_* status bits.")
-    static let constant = MetricDescriptor("node_timex_loop_time_constant", .gauge, "Time constant of the phase-locked loop.")
+    static let constant = MetricDescriptor(
+        "node_timex_loop_time_constant", .gauge, "Time constant of the phase-locked loop.")
     static let tick = MetricDescriptor("node_timex_tick_seconds", .gauge, "Length of a clock tick, in seconds.")
-    static let ppsFrequency = MetricDescriptor("node_timex_pps_frequency_hertz", .gauge, "Frequency the PPS signal gives, as node_exporter scales it.")
-    static let ppsJitter = MetricDescriptor("node_timex_pps_jitter_seconds", .gauge, "Jitter of the PPS signal, in seconds.")
-    static let ppsShift = MetricDescriptor("node_timex_pps_shift_seconds", .gauge, "PPS calibration interval, as a power of two seconds.")
-    static let ppsStability = MetricDescriptor("node_timex_pps_stability_hertz", .gauge, "Stability of the PPS signal: average of its recent frequency changes.")
-    static let ppsJitterCount = MetricDescriptor("node_timex_pps_jitter_total", .counter, "PPS samples past the jitter limit.")
-    static let ppsCalibrations = MetricDescriptor("node_timex_pps_calibration_total", .counter, "PPS calibration intervals.")
+    static let ppsFrequency = MetricDescriptor(
+        "node_timex_pps_frequency_hertz", .gauge, "Frequency offset the PPS signal measures, as a fraction of nominal.")
+    static let ppsJitter = MetricDescriptor(
+        "node_timex_pps_jitter_seconds", .gauge, "Jitter of the PPS signal, in seconds.")
+    static let ppsShift = MetricDescriptor(
+        "node_timex_pps_shift_seconds", .gauge, "PPS calibration interval, as a power of two seconds.")
+    static let ppsStability = MetricDescriptor(
+        "node_timex_pps_stability_hertz", .gauge, "Stability of the PPS frequency: its recent changes on average, as a fraction.")
+    static let ppsJitterCount = MetricDescriptor(
+        "node_timex_pps_jitter_total", .counter, "PPS samples past the jitter limit.")
+    static let ppsCalibrations = MetricDescriptor(
+        "node_timex_pps_calibration_total", .counter, "PPS calibration intervals.")
     static let ppsErrors = MetricDescriptor("node_timex_pps_error_total", .counter, "PPS calibration errors.")
-    static let ppsStabilityExceeded = MetricDescriptor("node_timex_pps_stability_exceeded_total", .counter, "PPS samples past the stability limit.")
-    static let tai = MetricDescriptor("node_timex_tai_offset_seconds", .gauge, "Seconds International Atomic Time is ahead of UTC, as the kernel was told.")
-    static let syncStatus = MetricDescriptor("node_timex_sync_status", .gauge, "Whether the clock is synchronised to a reliable source (1) or not (0).")
+    static let ppsStabilityExceeded = MetricDescriptor(
+        "node_timex_pps_stability_exceeded_total", .counter, "PPS samples past the stability limit.")
+    static let tai = MetricDescriptor(
+        "node_timex_tai_offset_seconds", .gauge, "Seconds International Atomic Time is ahead of UTC, as the kernel was told.")
+    static let syncStatus = MetricDescriptor(
+        "node_timex_sync_status", .gauge, "Whether the clock is synchronised to a reliable source (1) or not (0).")
 
     private let read: () throws(SystemCallError) -> TimexReading
 
