@@ -46,6 +46,8 @@ public struct OSRelease: Sendable, Equatable {
         var out: [UInt8] = []
         var quote: UInt8?
         var wordStart = true
+        // How much of `out` a comment leaves: unquoted blanks before it are not part of the value.
+        var significant = 0
         var index = value.startIndex
         while index < value.endIndex {
             let byte = value[index]
@@ -54,8 +56,7 @@ public struct OSRelease: Sendable, Equatable {
             case (nil, UInt8(ascii: "\"")), (nil, UInt8(ascii: "'")):
                 quote = byte
             case (nil, UInt8(ascii: "#")) where wordStart:
-                while out.last == ByteFields.space || out.last == ByteFields.tab { out.removeLast() }
-                return String(decoding: out, as: UTF8.self)
+                return String(decoding: out[..<significant], as: UTF8.self)
             case (nil, UInt8(ascii: "\\")) where index < value.endIndex:
                 out.append(value[index])
                 index += 1
@@ -67,7 +68,9 @@ public struct OSRelease: Sendable, Equatable {
             default:
                 out.append(byte)
             }
-            wordStart = quote == nil && (byte == ByteFields.space || byte == ByteFields.tab)
+            let blank = byte == ByteFields.space || byte == ByteFields.tab
+            wordStart = quote == nil && blank
+            if !wordStart { significant = out.count }
         }
         return quote == nil ? String(decoding: out, as: UTF8.self) : nil
     }

@@ -34,6 +34,17 @@ import Testing
         #expect(release.fields.count == 10)
     }
 
+    @Test func valuesOnLiterals() throws {
+        func value(_ line: String) throws -> String? { try OSRelease.parse(Array(line.utf8)).fields["A"] }
+        #expect(try value(#"A="x " # comment"#) == "x ", "a quoted blank stays, the unquoted one before # goes")
+        #expect(try value("A=x#y") == "x#y", "# inside a word is text")
+        #expect(try value("A=''") == "")
+        #expect(try value("A=") == "")
+        #expect(try value("  A = spaced  \r") == "spaced")
+        #expect(try value(#"A="it's" 'a "b"'"#) == #"it's a "b""#)
+        #expect(try value("A=\"tab\\\tkept\"") == "tab\\\tkept", "a backslash before anything else stays")
+    }
+
     @Test func versionIsTheLeadingMajorMinorOfVersionID() {
         func version(_ id: String) -> Double? { OSRelease(["VERSION_ID": id]).versionNumber }
         #expect(version("12") == 12)
