@@ -20,12 +20,14 @@ let package = Package(
         // The dashboard client: libcurl (Debian's libcurl4-openssl-dev) and the system facts registration
         // needs. libcurl and libcrypto are loaded with dlopen when the first client is made (library.c).
         .target(name: "CHTTPClient", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("z")]),
+        // The system calls Swift's Glibc module does not declare (adjtimex), behind plain structs.
+        .target(name: "CSystemCalls"),
         // What the endpoint serves and what is pushed: models, routing, rendering. No I/O.
         .target(name: "API"),
         // Reading /proc and /sys: file access, pure parsers named after kernel files, collectors.
         .target(
             name: "HostMetrics",
-            dependencies: ["API", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["API", "CSystemCalls", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "Agent",

@@ -13,6 +13,12 @@ public enum StandardCollectors {
         PressureCollector.self,
         CgroupCollector.self,
         FileFDCollector.self,
+        EntropyCollector.self,
+        OSCollector.self,
+        SELinuxCollector.self,
+        TimeCollector.self,
+        TimexCollector.self,
+        UnameCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }
