@@ -125,9 +125,15 @@ public enum Router {
 
     /// A browser (`text/html` preferred) gets the live page; JSON or text clients the route list.
     static func indexRoute(_ parameters: [(name: String, value: String)], accept: String?) -> Result<Route, RouteError> {
+        var sort = ProcessSort.cpu
+        if let asked = parameters.last(where: { $0.name == "sort" }) {
+            guard let value = ProcessSort(rawValue: asked.value) else {
+                return .failure(RouteError(Response.error(400, "sort must be cpu, memory or io")))
+            }
+            sort = value
+        }
         switch AcceptHeader.preferred(["text/html", "application/json"], in: accept) {
         case "text/html":
-            let sort = parameters.last { $0.name == "sort" }.flatMap { ProcessSort(rawValue: $0.value) } ?? .cpu
             return .success(.live(sort: sort))
         case "application/json": return .success(.index(.json))
         default: return .success(.index(.text))

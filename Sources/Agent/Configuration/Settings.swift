@@ -45,7 +45,10 @@ struct Settings: Sendable {
     var serverURLForLog: String { DashboardURL.masked(serverURL) }
 
     /// Snapshots the history ring holds: HISTORY_DURATION worth at the collection interval.
-    var historyCapacity: Int { max(1, Int((historyDuration / collectionInterval).rounded(.up))) }
+    /// At most 20,000 entries (a day at a 5 s interval; 80 KiB a figure): at very short intervals the
+    /// ring keeps less than HISTORY_DURATION rather than grow without bound.
+    var historyCapacity: Int { min(Self.maxHistoryEntries, max(1, Int((historyDuration / collectionInterval).rounded(.up)))) }
+    static let maxHistoryEntries = 20_000
 }
 
 /// Log levels by the names operators use (Python's among them, as the reference agent took them).
