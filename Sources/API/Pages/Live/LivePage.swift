@@ -4,7 +4,7 @@
 /// Policy below lets the page load nothing from anywhere else.
 public enum LivePage {
     public static let contentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
         + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
     /// The rows the process table shows.
@@ -56,7 +56,8 @@ extension LivePage {
         html.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         html.raw("<title>")
         html.text(title)
-        html.raw("</title><link rel=\"stylesheet\" href=\"/assets/live.css\">")
+        // An empty icon, so the browser does not ask for /favicon.ico.
+        html.raw("</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/assets/live.css\">")
         html.raw("<script src=\"/assets/live.js\" defer></script></head>\n<body>")
     }
 
@@ -94,9 +95,14 @@ struct HTMLWriter {
     }
 
     /// A table cell holding `text`, with `data-v` carrying the sortable number.
-    mutating func cell(_ text: String, sortValue: Double? = nil, className: String? = nil) {
+    mutating func cell(_ text: String, sortValue: Double? = nil, className: String? = nil, title: String? = nil) {
         raw("<td")
         if let className { raw(" class=\"\(className)\"") }
+        if let title {
+            raw(" title=\"")
+            self.text(title)
+            raw("\"")
+        }
         if let sortValue { raw(" data-v=\"\(NumberFormat.decimal(sortValue))\"") }
         raw(">")
         self.text(text)

@@ -21,6 +21,16 @@ enum LiveScript {
     return (at ? scaled.toFixed(1) : Math.round(scaled)) + " " + units[at] + (unit === "rate" ? "/s" : "");
   }
 
+  const labels = { cpu_percent: "all CPUs", load1: "1 min", load5: "5 min", load15: "15 min",
+    memory_percent: "memory", swap_percent: "swap", disk_read_bytes_per_second: "read",
+    disk_write_bytes_per_second: "write", network_receive_bytes_per_second: "receive",
+    network_transmit_bytes_per_second: "transmit" };
+  function label(name) {
+    if (labels[name]) return labels[name];
+    const core = /^cpu_core_percent:(.*)$/.exec(name);
+    return core ? "cpu " + core[1] : name.replace(/_/g, " ");
+  }
+
   function matching(pattern) {
     const names = Object.keys(state.history.fields);
     return pattern.split(",").flatMap(part =>
@@ -30,7 +40,9 @@ enum LiveScript {
   function draw(chart) {
     const unit = chart.dataset.unit, names = matching(chart.dataset.fields);
     const times = state.history.time, now = times.length ? times[times.length - 1] : Date.now() / 1000;
-    const start = now - state.window;
+    // Less history than the window: the chart spans what there is rather than crowding it at the right edge.
+    const start = Math.min(Math.max(now - state.window, times.length ? times[0] : now), now - 1);
+    const span = now - start;
     let top = unit === "percent" ? 100 : 0;
     for (const name of names) for (const v of state.history.fields[name]) if (v !== null && v > top) top = v;
     if (top === 0) top = 1;
@@ -42,7 +54,7 @@ enum LiveScript {
       let points = "";
       times.forEach((t, i) => {
         if (t < start || values[i] === null) return;
-        const x = ((t - start) / state.window) * 300, y = 100 - (values[i] / top) * 98;
+        const x = ((t - start) / span) * 300, y = 100 - (values[i] / top) * 98;
         points += x.toFixed(1) + "," + y.toFixed(1) + " ";
       });
       const line = document.createElementNS(svgNS, "polyline");
@@ -58,8 +70,7 @@ enum LiveScript {
     names.forEach((name, index) => {
       const item = document.createElement("span");
       item.style.color = colors[index % colors.length];
-      const values = state.history.fields[name];
-      item.textContent = name.replace(/_/g, " ") + " " + human(values[values.length - 1], unit);
+      item.textContent = label(name);
       legend.appendChild(item);
     });
     const scale = document.createElement("span");
@@ -94,10 +105,11 @@ enum LiveScript {
     $("#updated").textContent = new Date(event.time * 1000).toISOString().replace(/\.\d+Z$/, "Z");
   }
 
-  function cell(row, text, className) {
+  function cell(row, text, className, sortValue) {
     const td = document.createElement("td");
     td.textContent = text;
     if (className) td.className = className;
+    if (sortValue !== undefined) td.dataset.v = String(sortValue);
     row.appendChild(td);
   }
 
@@ -111,13 +123,16 @@ enum LiveScript {
       cell(row, p.name);
       cell(row, p.user ?? "—");
       cell(row, p.status);
-      cell(row, human(p.cpu_percent, "percent"), "n");
-      cell(row, human(p.memory_bytes, "bytes"), "n");
-      cell(row, p.disk_read_bytes === null ? "—" : human(p.disk_read_bytes + (p.disk_write_bytes ?? 0), "bytes"), "n");
+      const io = p.disk_read_bytes === null ? null : p.disk_read_bytes + (p.disk_write_bytes ?? 0);
+      cell(row, human(p.cpu_percent, "percent"), "n", p.cpu_percent ?? -1);
+      cell(row, human(p.memory_bytes, "bytes"), "n", p.memory_bytes);
+      cell(row, io === null ? "—" : human(io, "bytes"), "n", io ?? -1);
       cell(row, p.command, "cmd");
+      row.lastChild.title = p.command;
       return row;
     });
     $("#process-rows").replaceChildren(...rows);
+    $("#process-summary").textContent = body.total + " processes; the top " + rows.length + " by " + state.sort;
     $$("#processes th").forEach(th => th.classList.toggle("sorted", !!$("a[data-sort=\"" + state.sort + "\"]", th)));
     $("#processes table").dataset.sort = state.sort;
   }

@@ -23,7 +23,7 @@ dl { display: grid; grid-template-columns: auto 1fr; gap: 0 .8em; margin: .4em 0
 .legend { display: flex; flex-wrap: wrap; gap: 0 .8em; margin: .2em 0 0; font-size: .85em; } .scale { margin-left: auto; }
 table { width: 100%; border-collapse: collapse; } th, td { text-align: left; padding: .2em .5em; border-bottom: 1px solid var(--line); }
 .n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.cmd { font-family: ui-monospace, monospace; font-size: .85em; max-width: 40em; overflow-wrap: anywhere; }
+.cmd { font-family: ui-monospace, monospace; font-size: .85em; max-width: 36em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .scroll { overflow-x: auto; } th.sorted a { font-weight: bold; text-decoration: underline; }
 meter { width: 5em; vertical-align: middle; }
 input, button { font: inherit; padding: .3em .6em; }

@@ -7,7 +7,7 @@ enum ProcessPanel {
             html.raw("<p>no process table yet</p></section>")
             return
         }
-        html.raw("<p class=\"sub\">")
+        html.raw("<p class=\"sub\" id=\"process-summary\">")
         html.text("\(table.totalCount) processes; the top \(min(LivePage.processRows, table.processes.count)) by \(sort.rawValue)")
         html.raw("</p><div class=\"scroll\"><table data-sort=\"\(sort.rawValue)\"><thead><tr>")
         html.raw("<th>PID</th><th>name</th><th>user</th><th>state</th>")
@@ -26,7 +26,7 @@ enum ProcessPanel {
             html.cell(HumanFormat.bytes(Double(process.memoryBytes)), sortValue: Double(process.memoryBytes), className: "n")
             let io = process.diskReadBytes.map { read in Double(read &+ (process.diskWriteBytes ?? 0)) }
             html.cell(HumanFormat.bytes(io), sortValue: io ?? -1, className: "n")
-            html.cell(process.command, className: "cmd")
+            html.cell(process.command, className: "cmd", title: process.command)
             html.raw("</tr>")
         }
         html.raw("</tbody></table></div></section>\n")
