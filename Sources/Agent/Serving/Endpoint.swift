@@ -84,14 +84,25 @@ final class Endpoint: Sendable {
             let snapshot = store.latest
             let push = pushReport()
             var gzip = false
-            if case .metrics = route { gzip = AcceptHeader.preferred(["gzip"], in: request.header("accept-encoding")) == "gzip" }
+            switch route {
+            case .metrics, .live, .asset:
+                gzip = AcceptHeader.preferred(["gzip"], in: request.header("accept-encoding")) == "gzip"
+            default: break
+            }
             var response = Responder.respond(
                 to: route, snapshot: snapshot, agent: agent, now: HostClock.wall(), push: push,
                 history: { store.history },
                 metricsBody: { format, collectors in
                     metricsBody(snapshot, Variant(format: format, gzip: gzip, push: push), collectors: collectors)
                 })
-            if gzip { response.headers.append(("Content-Encoding", "gzip")) }
+            if gzip {
+                // /metrics came compressed (and cached so); the page and its assets are compressed here.
+                if case .metrics = route {} else {
+                    response.body = Self.gzip(response.body)
+                    response.headers.append(("Vary", "Accept-Encoding"))
+                }
+                response.headers.append(("Content-Encoding", "gzip"))
+            }
             return response
         }
     }
