@@ -15,6 +15,7 @@ public enum StandardCollectors {
         FileFDCollector.self,
         VMStatCollector.self,
         NetStatCollector.self,
+        SockStatCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }
