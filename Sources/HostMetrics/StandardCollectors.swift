@@ -16,6 +16,7 @@ public enum StandardCollectors {
         VMStatCollector.self,
         NetStatCollector.self,
         SockStatCollector.self,
+        SoftnetCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }
