@@ -17,6 +17,7 @@ public enum StandardCollectors {
         NetStatCollector.self,
         SockStatCollector.self,
         SoftnetCollector.self,
+        ConntrackCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }
