@@ -18,6 +18,7 @@ public enum StandardCollectors {
         SockStatCollector.self,
         SoftnetCollector.self,
         ConntrackCollector.self,
+        ARPCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }
