@@ -19,6 +19,7 @@ public enum StandardCollectors {
         SoftnetCollector.self,
         ConntrackCollector.self,
         ARPCollector.self,
+        UDPQueuesCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }
