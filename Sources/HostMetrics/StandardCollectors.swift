@@ -20,6 +20,7 @@ public enum StandardCollectors {
         ConntrackCollector.self,
         ARPCollector.self,
         UDPQueuesCollector.self,
+        SchedstatCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }
