@@ -23,4 +23,8 @@ extension ByteFields {
         if let value = unsigned(field) { return Double(value) }
         return signed(field).map { Double($0) }
     }
+
+    static func hasSuffix(_ bytes: ArraySlice<UInt8>, _ suffix: [UInt8]) -> Bool {
+        bytes.count >= suffix.count && bytes.suffix(suffix.count).elementsEqual(suffix)
+    }
 }

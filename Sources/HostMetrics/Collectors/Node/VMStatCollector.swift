@@ -16,9 +16,9 @@ public final class VMStatCollector: RegisteredCollector {
     }
 
     public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
-        let vmstat = try VMStat.parse(try proc.read("vmstat"))
+        let vmstat = try VMStat.parse(try proc.read("vmstat"), keeping: Self.isDefaultField)
         var samples = MetricSamples()
-        for field in vmstat.fields where Self.isDefaultField(field.name) {
+        for field in vmstat.fields {
             samples.add(descriptor(field.name), [], field.value)
         }
         snapshot.setSection(name, samples)
@@ -26,9 +26,23 @@ public final class VMStatCollector: RegisteredCollector {
 
     /// node_exporter's default regex `^(oom_kill|pgpg|pswp|pg.*fault).*`, spelled out: it is anchored at
     /// the start only, so each alternative is a prefix, and `pg.*fault` is "pg, then fault somewhere after".
-    static func isDefaultField(_ name: String) -> Bool {
-        name.hasPrefix("oom_kill") || name.hasPrefix("pgpg") || name.hasPrefix("pswp")
-            || (name.hasPrefix("pg") && name.dropFirst(2).contains("fault"))
+    static func isDefaultField(_ name: ArraySlice<UInt8>) -> Bool {
+        if name.starts(with: oomKill) || name.starts(with: pswp) { return true }
+        return name.starts(with: pg) && (name.starts(with: pgpg) || containsFault(name.dropFirst(2)))
+    }
+
+    static func isDefaultField(_ name: String) -> Bool { isDefaultField(Array(name.utf8)[...]) }
+
+    private static let pg = Array("pg".utf8), oomKill = Array("oom_kill".utf8), pgpg = Array("pgpg".utf8)
+    private static let pswp = Array("pswp".utf8), fault = Array("fault".utf8)
+
+    private static func containsFault(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var start = bytes.startIndex
+        while bytes.endIndex - start >= fault.count {
+            if bytes[start...].starts(with: fault) { return true }
+            start += 1
+        }
+        return false
     }
 
     private func descriptor(_ field: String) -> MetricDescriptor {
