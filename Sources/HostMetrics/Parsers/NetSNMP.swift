@@ -1,5 +1,7 @@
 /// `/proc/net/snmp` and `/proc/net/netstat`, which share a layout: for each protocol a line of field
 /// names and then a line of values, both starting with "Proto:" (`Tcp: ActiveOpens …` / `Tcp: 1741 …`).
+/// Every value is checked; `keeping` picks counters by their key `Proto_Field` before any String is made
+/// for them (the three files hold ~400 counters, node_exporter's default exports ~40).
 public struct NetSNMP: Sendable, Equatable {
     public struct Counter: Sendable, Equatable {
         public var proto: String
@@ -9,27 +11,37 @@ public struct NetSNMP: Sendable, Equatable {
 
     public var counters: [Counter]
 
-    public static func parse(_ bytes: [UInt8], file: String = "net/snmp") throws(ParseError) -> NetSNMP {
+    public static func parse(
+        _ bytes: [UInt8], file: String = "net/snmp", keeping keep: (ArraySlice<UInt8>) -> Bool = { _ in true }
+    ) throws(ParseError) -> NetSNMP {
         let lines = ByteFields.lines(bytes[...])
         var counters: [Counter] = []
+        var key: [UInt8] = []
         var index = 0
+        func failure(_ line: Int, _ reason: String) -> ParseError {
+            ParseError(file: file, line: line, reason: reason, text: ByteFields.text(lines[line - 1]))
+        }
         while index < lines.count {
             let names = ByteFields.fields(lines[index])
-            guard index + 1 < lines.count else {
-                throw ParseError(file: file, line: index + 1, reason: "field names without a line of values", text: ByteFields.text(lines[index]))
-            }
+            guard index + 1 < lines.count else { throw failure(index + 1, "field names without a line of values") }
             let values = ByteFields.fields(lines[index + 1])
             guard let label = names.first, label.last == UInt8(ascii: ":"), values.first == label,
                 values.count == names.count
             else {
-                throw ParseError(file: file, line: index + 2, reason: "values do not match the names above", text: ByteFields.text(lines[index + 1]))
+                throw failure(index + 2, "values do not match the names above")
             }
-            let proto = ByteFields.text(label.dropLast())
+            var proto: String?
             for column in 1..<names.count {
                 guard let value = ByteFields.number(values[column]) else {
-                    throw ParseError(file: file, line: index + 2, reason: "not a number in column \(column + 1)", text: ByteFields.text(lines[index + 1]))
+                    throw failure(index + 2, "not a number in column \(column + 1)")
                 }
-                counters.append(Counter(proto: proto, field: ByteFields.text(names[column]), value: value))
+                key.removeAll(keepingCapacity: true)
+                key.append(contentsOf: label.dropLast())
+                key.append(UInt8(ascii: "_"))
+                key.append(contentsOf: names[column])
+                guard keep(key[...]) else { continue }
+                if proto == nil { proto = ByteFields.text(label.dropLast()) }
+                counters.append(Counter(proto: proto!, field: ByteFields.text(names[column]), value: value))
             }
             index += 2
         }

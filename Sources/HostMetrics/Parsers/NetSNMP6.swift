@@ -1,24 +1,35 @@
 /// `/proc/net/snmp6`: one "name value" pair a line, the protocol glued to the field
 /// (`Ip6InReceives`, `Icmp6InErrors`, `UdpLite6InDatagrams`). The protocol is the name up to and including
 /// its first "6", as node_exporter splits it; a name without a "6" has no protocol and is skipped.
+/// `keeping` picks counters by their key `Proto_Field`, as `NetSNMP.parse` does.
 public struct NetSNMP6: Sendable, Equatable {
     public var counters: [NetSNMP.Counter]
 
-    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> NetSNMP6 {
+    public static func parse(
+        _ bytes: [UInt8], keeping keep: (ArraySlice<UInt8>) -> Bool = { _ in true }
+    ) throws(ParseError) -> NetSNMP6 {
         var counters: [NetSNMP.Counter] = []
+        var key: [UInt8] = []
         var lineNumber = 0
         var failure: ParseError?
         ByteFields.eachLine(bytes[...]) { line in
             lineNumber += 1
             let parts = ByteFields.fields(line)
             guard parts.count == 2, let value = ByteFields.number(parts[1]) else {
-                failure = ParseError(file: "net/snmp6", line: lineNumber, reason: "expected a name and a number", text: ByteFields.text(line))
+                failure = ParseError(
+                    file: "net/snmp6", line: lineNumber, reason: "expected a name and a number", text: ByteFields.text(line))
                 return false
             }
             guard let six = parts[0].firstIndex(of: UInt8(ascii: "6")) else { return true }
-            counters.append(
-                NetSNMP.Counter(
-                    proto: ByteFields.text(parts[0][...six]), field: ByteFields.text(parts[0][(six + 1)...]), value: value))
+            key.removeAll(keepingCapacity: true)
+            key.append(contentsOf: parts[0][...six])
+            key.append(UInt8(ascii: "_"))
+            key.append(contentsOf: parts[0][(six + 1)...])
+            if keep(key[...]) {
+                counters.append(
+                    NetSNMP.Counter(
+                        proto: ByteFields.text(parts[0][...six]), field: ByteFields.text(parts[0][(six + 1)...]), value: value))
+            }
             return true
         }
         if let failure { throw failure }

@@ -11,7 +11,8 @@ public struct NetUDP: Sendable, Equatable {
             let columns = ByteFields.fields(line)
             let queues = columns.count >= 10 ? columns[4].split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false) : []
             guard queues.count == 2, let tx = ByteFields.hex(queues[0]), let rx = ByteFields.hex(queues[1]) else {
-                throw ParseError(file: file, line: offset + 1, reason: "expected tx_queue:rx_queue in column 5", text: ByteFields.text(line))
+                throw ParseError(
+                    file: file, line: offset + 1, reason: "expected tx_queue:rx_queue in column 5", text: ByteFields.text(line))
             }
             result.sockets += 1
             result.transmitQueueBytes &+= tx

@@ -22,7 +22,8 @@ public struct Schedstat: Sendable, Equatable {
             guard ByteFields.unsigned(number) != nil, fields.count >= 10, let running = ByteFields.unsigned(fields[7]),
                 let waiting = ByteFields.unsigned(fields[8]), let slices = ByteFields.unsigned(fields[9])
             else {
-                throw ParseError(file: "schedstat", line: offset + 1, reason: "expected cpu<N> and nine counters", text: ByteFields.text(line))
+                throw ParseError(
+                    file: "schedstat", line: offset + 1, reason: "expected cpu<N> and nine counters", text: ByteFields.text(line))
             }
             cpus.append(CPU(cpu: ByteFields.text(number), runningNanoseconds: running, waitingNanoseconds: waiting, timeslices: slices))
         }

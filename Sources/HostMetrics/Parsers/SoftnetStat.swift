@@ -21,7 +21,8 @@ public struct SoftnetStat: Sendable, Equatable {
                 let squeezed = ByteFields.hex(columns[2])
             else {
                 failure = ParseError(
-                    file: "net/softnet_stat", line: lineNumber, reason: "expected at least 9 hexadecimal columns", text: ByteFields.text(line))
+                    file: "net/softnet_stat", line: lineNumber, reason: "expected at least 9 hexadecimal columns",
+                    text: ByteFields.text(line))
                 return false
             }
             rows.append(Row(processed: processed, dropped: dropped, timeSqueezed: squeezed))

@@ -24,15 +24,18 @@ public final class NetStatCollector: RegisteredCollector {
         // A missing file is left out rather than failing: snmp6 is absent with IPv6 disabled, and a
         // PROC_ROOT without net/ has none of them.
         if let bytes = try HostNetFiles.readIfPresent(proc, "netstat") {
-            counters += try NetSNMP.parse(bytes, file: "net/netstat").counters
+            counters += try NetSNMP.parse(bytes, file: "net/netstat", keeping: Self.isDefaultField).counters
         }
-        if let bytes = try HostNetFiles.readIfPresent(proc, "snmp") { counters += try NetSNMP.parse(bytes).counters }
-        if let bytes = try HostNetFiles.readIfPresent(proc, "snmp6") { counters += try NetSNMP6.parse(bytes).counters }
+        if let bytes = try HostNetFiles.readIfPresent(proc, "snmp") {
+            counters += try NetSNMP.parse(bytes, keeping: Self.isDefaultField).counters
+        }
+        if let bytes = try HostNetFiles.readIfPresent(proc, "snmp6") {
+            counters += try NetSNMP6.parse(bytes, keeping: Self.isDefaultField).counters
+        }
         var selected: [String: Double] = [:]
         var order: [String] = []
         for counter in counters {
             let key = counter.proto + "_" + counter.field
-            guard Self.isDefaultField(key) else { continue }
             // A key seen twice keeps the later value, as node_exporter's merge of the three files does.
             if selected.updateValue(counter.value, forKey: key) == nil { order.append(key) }
         }
@@ -47,26 +50,32 @@ public final class NetStatCollector: RegisteredCollector {
     /// `PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$`,
     /// spelled out: it is anchored at both ends, so each alternative is a whole key, apart from the three
     /// with `.*`, which become a suffix (`.*_InErrors`) or a prefix (`TcpExt_Listen.*`) rule.
-    static func isDefaultField(_ key: String) -> Bool {
-        key.hasSuffix("_InErrors") || key.hasSuffix("_InErrs") || key.hasPrefix("TcpExt_Listen")
-            || key.hasPrefix("TcpExt_Syncookies") || defaultKeys.contains(key)
+    static func isDefaultField(_ key: ArraySlice<UInt8>) -> Bool {
+        ByteFields.hasSuffix(key, inErrors) || ByteFields.hasSuffix(key, inErrs) || key.starts(with: tcpExtListen)
+            || key.starts(with: tcpExtSyncookies) || defaultKeys.contains(key)
     }
 
-    private static let defaultKeys: Set<String> = [
-        "Ip_Forwarding",
-        // Ip(6|Ext)_(InOctets|OutOctets)
-        "Ip6_InOctets", "Ip6_OutOctets", "IpExt_InOctets", "IpExt_OutOctets",
-        // Icmp6?_(InMsgs|OutMsgs)
-        "Icmp_InMsgs", "Icmp_OutMsgs", "Icmp6_InMsgs", "Icmp6_OutMsgs",
-        // TcpExt_(TCPSynRetrans|TCPTimeouts)
-        "TcpExt_TCPSynRetrans", "TcpExt_TCPTimeouts",
-        // Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)
-        "Tcp_ActiveOpens", "Tcp_InSegs", "Tcp_OutSegs", "Tcp_OutRsts", "Tcp_PassiveOpens", "Tcp_RetransSegs",
-        "Tcp_CurrEstab",
-        // Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors)
-        "Udp_InDatagrams", "Udp_OutDatagrams", "Udp_NoPorts", "Udp_RcvbufErrors", "Udp_SndbufErrors",
-        "Udp6_InDatagrams", "Udp6_OutDatagrams", "Udp6_NoPorts", "Udp6_RcvbufErrors", "Udp6_SndbufErrors",
-    ]
+    static func isDefaultField(_ key: String) -> Bool { isDefaultField(Array(key.utf8)[...]) }
+
+    private static let inErrors = Array("_InErrors".utf8), inErrs = Array("_InErrs".utf8)
+    private static let tcpExtListen = Array("TcpExt_Listen".utf8), tcpExtSyncookies = Array("TcpExt_Syncookies".utf8)
+
+    private static let defaultKeys: Set<ArraySlice<UInt8>> = Set(
+        [
+            "Ip_Forwarding",
+            // Ip(6|Ext)_(InOctets|OutOctets)
+            "Ip6_InOctets", "Ip6_OutOctets", "IpExt_InOctets", "IpExt_OutOctets",
+            // Icmp6?_(InMsgs|OutMsgs)
+            "Icmp_InMsgs", "Icmp_OutMsgs", "Icmp6_InMsgs", "Icmp6_OutMsgs",
+            // TcpExt_(TCPSynRetrans|TCPTimeouts)
+            "TcpExt_TCPSynRetrans", "TcpExt_TCPTimeouts",
+            // Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)
+            "Tcp_ActiveOpens", "Tcp_InSegs", "Tcp_OutSegs", "Tcp_OutRsts", "Tcp_PassiveOpens", "Tcp_RetransSegs",
+            "Tcp_CurrEstab",
+            // Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors)
+            "Udp_InDatagrams", "Udp_OutDatagrams", "Udp_NoPorts", "Udp_RcvbufErrors", "Udp_SndbufErrors",
+            "Udp6_InDatagrams", "Udp6_OutDatagrams", "Udp6_NoPorts", "Udp6_RcvbufErrors", "Udp6_SndbufErrors",
+        ].map { Array($0.utf8)[...] })
 
     private func descriptor(_ key: String) -> MetricDescriptor {
         if let known = descriptors[key] { return known }
