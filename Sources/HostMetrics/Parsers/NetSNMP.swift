@@ -22,26 +22,30 @@ public struct NetSNMP: Sendable, Equatable {
             ParseError(file: file, line: line, reason: reason, text: ByteFields.text(lines[line - 1]))
         }
         while index < lines.count {
-            let names = ByteFields.fields(lines[index])
             guard index + 1 < lines.count else { throw failure(index + 1, "field names without a line of values") }
-            let values = ByteFields.fields(lines[index + 1])
-            guard let label = names.first, label.last == UInt8(ascii: ":"), values.first == label,
-                values.count == names.count
-            else {
+            var names = ByteTokens(lines[index]), values = ByteTokens(lines[index + 1])
+            guard let label = names.next(), label.last == UInt8(ascii: ":"), values.next() == label else {
                 throw failure(index + 2, "values do not match the names above")
             }
             var proto: String?
-            for column in 1..<names.count {
-                guard let value = ByteFields.number(values[column]) else {
-                    throw failure(index + 2, "not a number in column \(column + 1)")
+            var column = 1
+            while true {
+                let name = names.next(), valueField = values.next()
+                guard let name, let valueField else {
+                    if name == nil && valueField == nil { break }
+                    throw failure(index + 2, "values do not match the names above")
+                }
+                column += 1
+                guard let value = ByteFields.number(valueField) else {
+                    throw failure(index + 2, "not a number in column \(column)")
                 }
                 key.removeAll(keepingCapacity: true)
                 key.append(contentsOf: label.dropLast())
                 key.append(UInt8(ascii: "_"))
-                key.append(contentsOf: names[column])
+                key.append(contentsOf: name)
                 guard keep(key[...]) else { continue }
                 if proto == nil { proto = ByteFields.text(label.dropLast()) }
-                counters.append(Counter(proto: proto!, field: ByteFields.text(names[column]), value: value))
+                counters.append(Counter(proto: proto!, field: ByteFields.text(name), value: value))
             }
             index += 2
         }

@@ -14,21 +14,23 @@ public struct NetSNMP6: Sendable, Equatable {
         var failure: ParseError?
         ByteFields.eachLine(bytes[...]) { line in
             lineNumber += 1
-            let parts = ByteFields.fields(line)
-            guard parts.count == 2, let value = ByteFields.number(parts[1]) else {
+            var tokens = ByteTokens(line)
+            guard let name = tokens.next(), let valueField = tokens.next(), tokens.next() == nil,
+                let value = ByteFields.number(valueField)
+            else {
                 failure = ParseError(
                     file: "net/snmp6", line: lineNumber, reason: "expected a name and a number", text: ByteFields.text(line))
                 return false
             }
-            guard let six = parts[0].firstIndex(of: UInt8(ascii: "6")) else { return true }
+            guard let six = name.firstIndex(of: UInt8(ascii: "6")) else { return true }
             key.removeAll(keepingCapacity: true)
-            key.append(contentsOf: parts[0][...six])
+            key.append(contentsOf: name[...six])
             key.append(UInt8(ascii: "_"))
-            key.append(contentsOf: parts[0][(six + 1)...])
+            key.append(contentsOf: name[(six + 1)...])
             if keep(key[...]) {
                 counters.append(
                     NetSNMP.Counter(
-                        proto: ByteFields.text(parts[0][...six]), field: ByteFields.text(parts[0][(six + 1)...]), value: value))
+                        proto: ByteFields.text(name[...six]), field: ByteFields.text(name[(six + 1)...]), value: value))
             }
             return true
         }
