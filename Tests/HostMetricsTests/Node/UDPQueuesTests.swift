@@ -32,4 +32,15 @@ import Testing
         let v4 = try KernelCounterFixtures.samples(UDPQueuesCollector(proc: FileTree(root: root)))
         #expect(KernelCounterFixtures.lines(v4) == ["node_udp_queues{ip=\"v4\",queue=\"rx\"} 2496", "node_udp_queues{ip=\"v4\",queue=\"tx\"} 0"])
     }
+
+    /// A table past the read cap fails with a reason instead of a short sum.
+    @Test func aTablePastTheReadCapFails() throws {
+        let line = " 4801: 00000000:C1B7 00000000:0000 07 00000000:00000001 00:00000000 00000000     0        0 138259 2 0 0\n"
+        let root = try KernelCounterFixtures.tree(["net/udp": "  sl  local_address rem_address\n" + String(repeating: line, count: 40)])
+        defer { KernelCounterFixtures.remove(root) }
+        let small = UDPQueuesCollector(proc: FileTree(root: root, maxFileBytes: 4096))
+        #expect(throws: TableTooLarge.self) { try KernelCounterFixtures.samples(small) }
+        let whole = try KernelCounterFixtures.samples(UDPQueuesCollector(proc: FileTree(root: root)))
+        #expect(whole.value("node_udp_queues", ["v4", "rx"]) == 40)
+    }
 }

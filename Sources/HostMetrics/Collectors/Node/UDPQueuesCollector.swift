@@ -22,10 +22,19 @@ public final class UDPQueuesCollector: RegisteredCollector {
         // udp6 is absent with IPv6 disabled; that version is left out, as node_exporter does.
         for (file, ip) in [("udp", "v4"), ("udp6", "v6")] {
             guard let bytes = try HostNetFiles.readIfPresent(proc, file) else { continue }
+            // A line per socket: a table past the read cap would be summed short without a word.
+            guard bytes.count < proc.tree.maxFileBytes else { throw TableTooLarge(file: "net/" + file, cap: proc.tree.maxFileBytes) }
             let udp = try NetUDP.parse(bytes, file: "net/" + file)
             samples.add(Self.queues, [ip, "rx"], udp.receiveQueueBytes)
             samples.add(Self.queues, [ip, "tx"], udp.transmitQueueBytes)
         }
         snapshot.setSection(name, samples)
     }
+}
+
+/// A socket table longer than the agent reads whole: its queues are not summed rather than summed short.
+struct TableTooLarge: Error, CustomStringConvertible {
+    let file: String
+    let cap: Int
+    var description: String { "\(file): more than \(cap) bytes of sockets, past what is read whole; queues not summed" }
 }
