@@ -19,6 +19,14 @@ public enum StandardCollectors {
         TimeCollector.self,
         TimexCollector.self,
         UnameCollector.self,
+        VMStatCollector.self,
+        NetStatCollector.self,
+        SockStatCollector.self,
+        SoftnetCollector.self,
+        ConntrackCollector.self,
+        ARPCollector.self,
+        UDPQueuesCollector.self,
+        SchedstatCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

@@ -9,6 +9,8 @@ import Testing
         "node_filesystem_", "shelteragent_filesystem_usage_ratio", "shelteragent_start_time_seconds",
         "shelteragent_last_collection_timestamp_seconds", "shelteragent_collector_duration_seconds",
         "node_scrape_collector_duration_seconds", "node_time_seconds", "node_timex_",
+        // Pages times this machine's page size.
+        "node_sockstat_TCP_mem_bytes", "node_sockstat_UDP_mem_bytes",
     ]
     /// Families whose labels are the machine's own (the running kernel's uname), left out whole.
     static let machines = ["shelteragent_cgroup_", "node_uname_info"]
@@ -38,9 +40,11 @@ import Testing
         #expect(body == golden, "run with UPDATE_GOLDEN=1 and review the diff if the change is intended")
     }
 
-    /// What promtool says of node_exporter's own page too: meminfo's CamelCase field names, entropy in bits.
+    /// What promtool says of node_exporter's own page too: meminfo's and netstat's CamelCase field names
+    /// (the kernel's), entropy in bits.
     static let nodeExportersOwnComplaints = [
         (prefix: "node_memory_", suffix: "not 'camelCase'"),
+        (prefix: "node_netstat_", suffix: "not 'camelCase'"),
         (prefix: "node_entropy_", suffix: #"use base unit "bytes" instead of "bits""#),
     ]
 
