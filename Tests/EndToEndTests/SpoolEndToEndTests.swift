@@ -109,8 +109,8 @@ import Testing
         _ = agent.stop()
         let times = receivedSampleTimes(try receiver.metrics())
         #expect(Set(times).count == times.count, "no sample twice: \(times.count - Set(times).count) sent again")
-        let ids = (try receiver.state()["batches"] as? [[String: Any]] ?? []).compactMap { $0["batch_id"] as? String }
-        #expect(Set(ids).count == ids.count, "no batch twice")
+        let state = try receiver.state()
+        #expect(state["duplicate_batches"] as? Int == 0 && state["duplicate_items"] as? Int == 0, "no batch twice, no item twice")
     }
 
     func push(_ health: [String: Any]) -> [String: Any] { health["push"] as? [String: Any] ?? [:] }

@@ -15,7 +15,8 @@ extension Spool {
                 logger.error("cannot read spool segment \(name); it is left as it is and not sent")
                 continue
             }
-            found.append(SpoolRecovery.Found(name: name, first: first, version: version, parsed: SpoolFormat.parse(bytes, version: version)))
+            let parsed = SpoolFormat.parse(bytes, version: version)
+            found.append(SpoolRecovery.Found(name: name, first: first, version: version, parsed: parsed))
         }
         let recovery = SpoolRecovery(state: stateFile, found: found)
         state.position = recovery.position
@@ -34,9 +35,10 @@ extension Spool {
             if state.oldestPendingTime != nil { break }
         }
         if recovery.damagedRanges > 0 {
-            logger.warning(
-                "the spool had damaged records: \(recovery.corruptSamples) unsent samples lost (counted in samples_corrupt), every good record kept; \(recovery.notes.joined(separator: "; "))"
-            )
+            let summary =
+                "the spool had damaged records: \(recovery.corruptSamples) unsent samples lost (counted in samples_corrupt), "
+                + "every good record kept; " + recovery.notes.joined(separator: "; ")
+            logger.warning("\(summary)")
         }
         persist(&state)
     }

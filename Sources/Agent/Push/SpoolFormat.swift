@@ -188,7 +188,8 @@ struct SpoolPosition: Sendable, Equatable {
 
     /// The `state` file's text: one `key value` a line (version 1 wrote the first four keys).
     var stateText: String {
-        "epoch \(epoch)\nacked \(acked)\ninflight \(inflight)\ndropped \(dropped)\ncorrupt \(corrupt)\nlost \(lost)\ngeneration \(generation)\n"
+        "epoch \(epoch)\nacked \(acked)\ninflight \(inflight)\ndropped \(dropped)\n"
+            + "corrupt \(corrupt)\nlost \(lost)\ngeneration \(generation)\n"
     }
 
     init(stateText: String) {

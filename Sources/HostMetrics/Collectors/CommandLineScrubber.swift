@@ -95,7 +95,9 @@ public struct CommandLineScrubber: Sendable {
     )
 
     /// Byte ranges to mask in one argument, and what it says of the next.
-    private func analyse(_ bytes: UnsafeBufferPointer<UInt8>, after previous: Next, gluedPassword: Bool) -> (masks: [Range<Int>], next: Next) {
+    private func analyse(_ bytes: UnsafeBufferPointer<UInt8>, after previous: Next, gluedPassword: Bool)
+        -> (masks: [Range<Int>], next: Next)
+    {
         let count = bytes.count
         let isFlag = Self.looksLikeFlag(bytes)
         switch previous {
@@ -109,7 +111,9 @@ public struct CommandLineScrubber: Sendable {
         if bytes.first == Self.byte.dash && equals == nil {
             if isSensitive(bytes) || Self.equals(bytes, "-p") {
                 next = .whole
-            } else if Self.equals(bytes, "-u") || Self.equals(bytes, "-U") || Self.equals(bytes, "--user") || Self.equals(bytes, "--proxy-user") {
+            } else if Self.equals(bytes, "-u") || Self.equals(bytes, "-U") || Self.equals(bytes, "--user")
+                || Self.equals(bytes, "--proxy-user")
+            {
                 next = .afterColon
             }
         }
@@ -163,7 +167,8 @@ public struct CommandLineScrubber: Sendable {
         // is compared as Unicode, as it always was.
         guard key.allSatisfy({ $0 < 0x80 }) else {
             let name = Self.normalized(String(decoding: key, as: UTF8.self))
-            return words.contains { name.contains($0) } || Self.partWords.contains { word in name.split { $0 == "_" || $0 == "." }.contains { $0 == word } }
+            let parts = name.split { $0 == "_" || $0 == "." }
+            return words.contains { name.contains($0) } || Self.partWords.contains { word in parts.contains { $0 == word } }
         }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: key.count) { name in
             for (index, byte) in key.enumerated() {
@@ -250,7 +255,8 @@ public struct CommandLineScrubber: Sendable {
     }
 
     private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
-        bytes.count == text.utf8CodeUnitCount && bytes.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        bytes.count == text.utf8CodeUnitCount
+            && bytes.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// mysql's family and sshpass read `-pSECRET`; elsewhere `-pthread`, `-pipe`, `-print` are options.
@@ -290,14 +296,14 @@ public struct CommandLineScrubber: Sendable {
             }
         }
         let bytes = text.utf8
+        func index(_ offset: Int) -> String.Index { bytes.index(bytes.startIndex, offsetBy: offset) }
         var out = ""
         var position = 0
         for range in merged {
-            out += String(text[bytes.index(bytes.startIndex, offsetBy: position)..<bytes.index(bytes.startIndex, offsetBy: range.lowerBound)])
-            out += mask
+            out += String(text[index(position)..<index(range.lowerBound)]) + mask
             position = range.upperBound
         }
-        return out + String(text[bytes.index(bytes.startIndex, offsetBy: position)...])
+        return out + String(text[index(position)...])
     }
 
     /// Where `needle` first occurs in `haystack`: an argument and a short word, where a plain scan is
