@@ -153,7 +153,7 @@ import Testing
         // The damaged one rewritten; the clean one read as it is, and a version 2 one begun for what follows.
         #expect(
             try segments() == [
-                "segment-00000000000000000001.v2.spool", "segment-00000000000000000004.spool", "segment-00000000000000000007.v2.spool",
+                "segment-00000000000000000001.spool2", "segment-00000000000000000004.spool", "segment-00000000000000000007.spool2",
             ])
         let batch = try #require(spool.nextBatch(limit: 100))
         #expect(batch.id == "0badcafe-3-4" && batch.samples.map(\.sequence) == [3, 4], "the batch in flight, same id")
@@ -161,9 +161,9 @@ import Testing
         spool.acknowledge(through: 4)
         #expect(spool.nextBatch(limit: 100)?.samples.map(\.sequence) == [5, 6])
         try spool.append(sample)
-        #expect(try segments() == ["segment-00000000000000000004.spool", "segment-00000000000000000007.v2.spool"], "never appended to")
+        #expect(try segments() == ["segment-00000000000000000004.spool", "segment-00000000000000000007.spool2"], "never appended to")
         spool.acknowledge(through: 6)
-        #expect(try segments() == ["segment-00000000000000000007.v2.spool"])
+        #expect(try segments() == ["segment-00000000000000000007.spool2"])
         #expect(spool.nextBatch(limit: 100)?.samples.map(\.sequence) == [7])
     }
 

@@ -68,7 +68,7 @@ extension Spool {
         state.segments.append(Segment(path: path, first: first, last: samples.last?.sequence ?? first - 1, bytes: bytes, version: version))
     }
 
-    /// Segment files, oldest first: `segment-<first>.spool` (version 1) and `segment-<first>.v2.spool`.
+    /// Segment files, oldest first: `segment-<first>.spool` (version 1) and `segment-<first>.spool2`.
     static func segmentNames(in directory: String) -> [(String, UInt64, SpoolFormat.Version)] {
         let names = (try? FileTree(root: directory).list("")) ?? []
         let segments = names.compactMap { name -> (String, UInt64, SpoolFormat.Version)? in
@@ -78,7 +78,7 @@ extension Spool {
             guard let first = UInt64(digits) else { return nil }
             switch rest.dropFirst(digits.count) {
             case ".spool": return (name, first, .v1)
-            case ".v2.spool": return (name, first, .v2)
+            case ".spool2": return (name, first, .v2)
             default: return nil
             }
         }

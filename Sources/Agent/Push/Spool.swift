@@ -267,7 +267,7 @@ final class Spool: Sendable {
         return samples
     }
 
-    static func path(_ directory: String, _ first: UInt64) -> String { "\(directory)/segment-\(padded(first)).v2.spool" }
+    static func path(_ directory: String, _ first: UInt64) -> String { "\(directory)/segment-\(padded(first)).spool2" }
 
     static func padded(_ value: UInt64) -> String {
         let digits = String(value)

@@ -3,7 +3,7 @@ import CHTTPClient
 
 /// How records sit in a spool segment, and how a segment is read back whatever happened to it. Pure.
 ///
-/// Version 2 (files `segment-<first sequence>.v2.spool`): each record is self-delimiting and checksummed,
+/// Version 2 (files `segment-<first sequence>.spool2`): each record is self-delimiting and checksummed,
 /// `[magic A7 53 50 4C][crc32 u32 LE of what follows][kind u8][length u8][payload]`, so a
 /// damaged record is skipped and reading resynchronises on the next magic whose record checks out: a
 /// few flipped bytes cost the records they hit, not the rest of the segment. Kinds: 1, a sample (the
@@ -12,7 +12,9 @@ import CHTTPClient
 /// Version 1 (files `segment-<first sequence>.spool`, written before): `[length u32 = 56][crc32 u32]
 /// [56-byte sample]`, fixed 64-byte records and nothing else. Such files are still read (on the 64-byte
 /// grid, so a damaged record costs only itself there too), never appended to, and deleted as usual once
-/// acknowledged; the first append after the upgrade starts a version 2 segment.
+/// acknowledged; the first write after the upgrade starts a version 2 segment, and a damaged version 1
+/// segment is rewritten as version 2. Version 2 files do not end in `.spool`, so a downgraded agent
+/// (which would take them for damaged version 1 files and cut them to nothing) leaves them alone.
 enum SpoolFormat {
     enum Version: Sendable { case v1, v2 }
 
