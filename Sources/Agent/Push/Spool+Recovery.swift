@@ -58,7 +58,8 @@ extension Spool {
         case .rewrite(let records):
             let rewritten = records.flatMap(SpoolFormat.encode)
             let target = Self.path(directory, found.first)
-            if (try? DurableFile.replace(target, with: rewritten, mode: 0o600)) != nil {
+            // A version 1 file is rewritten beside itself only where no version 2 file has the name.
+            if target == path || access(target, F_OK) != 0, (try? DurableFile.replace(target, with: rewritten, mode: 0o600)) != nil {
                 if target != path { unlink(path) }
                 (path, version, bytes) = (target, .v2, rewritten.count)
             }

@@ -134,9 +134,10 @@ final class Spool: Sendable {
         state.withLock { state in
             state.position.acked = max(state.position.acked, sequence)
             state.position.inflight = 0
-            // Deleting first frees room on a full disk for the position record that follows.
+            // Deleting first frees room on a full disk for the position record that follows. A segment
+            // that cannot be deleted (read-only) stays known, to be deleted on a later acknowledgement.
             while state.segments.count > 1, let segment = state.segments.first, segment.last <= state.position.acked {
-                unlink(segment.path)
+                guard unlink(segment.path) == 0 || errno == ENOENT else { break }
                 state.segments.removeFirst()
             }
             persist(&state)
