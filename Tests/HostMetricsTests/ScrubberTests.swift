@@ -104,6 +104,12 @@ import Testing
         #expect(scrubber.scrub(["app", "--db.pass=x", "--pw", "y"]) == ["app", "--db.pass=\(m)", "--pw", m])
     }
 
+    @Test func quotedKeysOfJSONAndYAML() {
+        #expect(scrubber.scrub(["app", "--config={\"user\":\"me\",\"password\":\"x\"}"]) == ["app", "--config={\"user\":\"me\",\"password\":\(m)"])
+        #expect(scrubber.scrub(["app", "{'api_key': 'k'}"]) == ["app", "{'api_key':\(m)"])
+        #expect(scrubber.scrub(["app", "{\"name\":\"x\"}"]) == ["app", "{\"name\":\"x\"}"])
+    }
+
     @Test func aSecretThatBeginsWithADash() {
         #expect(scrubber.scrub(["app", "--password", "-x8#k"]) == ["app", "--password", m])
         #expect(scrubber.scrub(["app", "--token", "--9f00"]) == ["app", "--token", m])

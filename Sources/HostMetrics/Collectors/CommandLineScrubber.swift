@@ -122,9 +122,13 @@ public struct CommandLineScrubber: Sendable {
             if gluedPassword && bytes[1] == Self.byte.p { return ([2..<count], next) }
             if bytes[1] == Self.byte.u, let colon = bytes.firstIndex(of: Self.byte.colon) { masks.append(colon + 1..<count) }
         }
-        if let value = headerValue(bytes, from: 0) { masks.append(value..<count) }
         if let equals { keyValueSecrets(bytes, firstEquals: equals, into: &masks) }
-        if let password = Self.urlPassword(in: bytes) { masks.append(password) }
+        // Header lines, quoted keys and URLs all need a colon: most arguments of a long line have none.
+        if let colon = bytes.firstIndex(of: Self.byte.colon) {
+            if let value = headerValue(bytes, from: 0) { masks.append(value..<count) }
+            if let value = quotedKeyValue(bytes, firstColon: colon) { masks.append(value..<count) }
+            if let password = Self.urlPassword(in: bytes, firstColon: colon) { masks.append(password) }
+        }
         return (masks, next)
     }
 
@@ -145,6 +149,24 @@ public struct CommandLineScrubber: Sendable {
             if at == firstEquals, let value = headerValue(bytes, from: at + 1) { return masks.append(value..<bytes.count) }
             equals = bytes[(at + 1)...].firstIndex(of: Self.byte.equals)
         }
+    }
+
+    /// Where the value starts after the first sensitive quoted key: `{"password": "x"}` (JSON, YAML).
+    private func quotedKeyValue(_ bytes: UnsafeBufferPointer<UInt8>, firstColon: Int) -> Int? {
+        var next: Int? = firstColon
+        while let colon = next {
+            next = bytes[(colon + 1)...].firstIndex(of: Self.byte.colon)
+            guard colon >= 2, let quote = Self.quote(bytes[colon - 1]),
+                let open = bytes[..<(colon - 1)].lastIndex(of: quote),
+                isSensitive(UnsafeBufferPointer(rebasing: bytes[(open + 1)..<(colon - 1)]))
+            else { continue }
+            return colon + 1 < bytes.count ? colon + 1 : nil
+        }
+        return nil
+    }
+
+    private static func quote(_ byte: UInt8) -> UInt8? {
+        byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") ? byte : nil
     }
 
     /// Where the value starts if the bytes from `start` are a header line with a sensitive name
@@ -272,8 +294,8 @@ public struct CommandLineScrubber: Sendable {
     private static let schemeSeparator = Array("://".utf8)
 
     /// The password's bytes in `postgres://app:hunter2@db/x`, if there is one.
-    private static func urlPassword(in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-        guard let scheme = range(of: schemeSeparator, in: bytes) else { return nil }
+    private static func urlPassword(in bytes: UnsafeBufferPointer<UInt8>, firstColon: Int) -> Range<Int>? {
+        guard let scheme = range(of: schemeSeparator, in: bytes[firstColon...]) else { return nil }
         let authority = bytes[scheme.upperBound...].prefix {
             $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#")
         }
