@@ -7,7 +7,9 @@
 /// `"--mode=fast --password=x"` as one argument, the password in `scheme://user:password@host` (query
 /// keys too), `-p x`, `-u user:password` and `--user=user:password` (curl), `-pSECRET` for the programs
 /// that take it glued (mysql, mariadb, sshpass), header lines such as `-H "Authorization: Bearer x"` or
-/// `--header=X-Api-Key: x`, and a secret that begins with `-`. The process name gets the same rules.
+/// `--header=X-Api-Key: x`, quoted keys (`{"password": "x"}`), and a secret that begins with `-`. A
+/// sensitive value is masked to the end of its argument: what follows it may be more of it. The process
+/// name gets the same rules.
 ///
 /// Works on UTF-8 bytes, folding ASCII case: a compiler's command line has thousands of arguments, and
 /// Character-based searching and Unicode lowercasing cost microseconds for each (a 2,400-argument
