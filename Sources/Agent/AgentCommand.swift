@@ -79,7 +79,7 @@ struct AgentCommand: AsyncParsableCommand {
         let sampler = Sampler(
             collectors: StandardCollectors.make(
                 roots: settings.roots, processTopN: settings.processTopN,
-                scrubber: CommandLineScrubber(enabled: settings.scrubCommandLines)),
+                scrubber: CommandLineScrubber(mode: settings.scrubCommandLines)),
             hostname: settings.hostname ?? Self.systemHostname(), logger: Logger(label: "collector"))
         if checkConfig {
             let (problems, notes) = await ConfigurationCheck(settings: settings, sampler: sampler).run()

@@ -25,7 +25,12 @@ state = {
     "registrations": 0,
     "requests": [],      # (time, method, path, status, request body bytes)
     "stalled": 0,        # requests held by "slow" mode so far (counted when they arrive, not when answered)
+    # Stored again all the same, as the dashboard does (it does not deduplicate): a batch_id seen before,
+    # and items whose (metric_type, recorded_at) was seen before.
+    "duplicate_batches": 0,
+    "duplicate_items": 0,
 }
+seen_items = set()
 control = {"mode": "ok", "retry_after": None, "reject_next_metrics": 0, "refuse_registration": False}
 METRIC_TYPES = {"cpu", "memory", "disk", "network", "io"}
 
@@ -184,7 +189,13 @@ class Handler(BaseHTTPRequestHandler):
         if any(item["value"] >= 1e8 for item in items):  # decimal(10,2)
             return self.answer(500, {"message": "Server Error"})
         now = time.time()
+        if any(b["batch_id"] == p.get("batch_id") for b in state["batches"]):
+            state["duplicate_batches"] += 1
         for item in items:
+            key = (item.get("metric_type"), item.get("recorded_at"))
+            if key in seen_items:
+                state["duplicate_items"] += 1
+            seen_items.add(key)
             state["metrics"].append(dict(item, batch_id=p.get("batch_id"), received=now))
         state["batches"].append({"batch_id": p.get("batch_id"), "count": len(items), "time": now})
         self.answer(201, {"success": True, "count": len(items)})

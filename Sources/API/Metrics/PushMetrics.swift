@@ -21,6 +21,13 @@ public enum PushMetrics {
         "shelteragent_spool_oldest_sample_timestamp_seconds", .gauge, "When the oldest waiting sample was collected.")
     public static let dropped = MetricDescriptor(
         "shelteragent_spool_dropped_samples_total", .counter, "Samples dropped, oldest first, because the spool was full.")
+    public static let corrupt = MetricDescriptor(
+        "shelteragent_spool_corrupt_samples_total", .counter,
+        "Unsent samples lost to damaged spool records (skipped, the rest kept), found when the spool was opened.")
+    public static let lost = MetricDescriptor(
+        "shelteragent_spool_lost_samples_total", .counter, "Samples the spool could not write (disk full, read-only, I/O error).")
+    public static let writable = MetricDescriptor(
+        "shelteragent_spool_writable", .gauge, "1 if the spool's last writes succeeded, 0 while it cannot be written or read.")
 
     static func add(_ push: PushReport, to set: inout MetricSet) {
         if let reachable = push.dashboardReachable { set.add(up, [], reachable ? 1 : 0) }
@@ -34,5 +41,8 @@ public enum PushMetrics {
         set.add(spoolBytes, [], push.spoolBytes)
         set.add(spoolOldest, [], push.spoolOldestTime)
         set.add(dropped, [], push.samplesDropped)
+        set.add(corrupt, [], push.samplesCorrupt)
+        set.add(lost, [], push.samplesLost)
+        set.add(writable, [], push.spoolError == nil ? 1 : 0)
     }
 }

@@ -17,9 +17,15 @@ public struct PushReport: Sendable, Hashable {
     public var spoolBytes: Int = 0
     public var spoolOldestTime: Double?
     public var samplesDropped: UInt64 = 0
+    /// Unsent samples that damaged spool records took (found when the spool was opened).
+    public var samplesCorrupt: UInt64 = 0
+    /// Samples the spool could not write (disk full, read-only, I/O error).
+    public var samplesLost: UInt64 = 0
+    /// Why the spool cannot be written or read right now.
+    public var spoolError: String?
 
     public init() {}
 
-    /// Degraded while the dashboard is unreachable or refusing us.
-    public var isHealthy: Bool { dashboardReachable != false && registration != "token_rejected" }
+    /// Degraded while the dashboard is unreachable or refusing us, or the spool cannot be written.
+    public var isHealthy: Bool { dashboardReachable != false && registration != "token_rejected" && spoolError == nil }
 }

@@ -1,7 +1,7 @@
 /// `/api/v1/health`: is the agent collecting, and how is each collector doing.
 public enum HealthJSON {
     /// `degraded` when a collector failed on the last pass, no pass finished within three intervals, or
-    /// the dashboard is unreachable or refusing us.
+    /// the dashboard is unreachable or refusing us, or the spool cannot be written (`push.spool.error`).
     public static func status(_ snapshot: Snapshot?, agent: AgentInfo, now: Double, push: PushReport? = nil) -> String {
         if let push, !push.isHealthy { return "degraded" }
         guard let snapshot else {
@@ -57,11 +57,14 @@ public enum HealthJSON {
             json.field("samples_sent", push.samplesSent)
             json.field("batches_rejected", push.batchesRejected)
             json.field("samples_dropped", push.samplesDropped)
+            json.field("samples_corrupt", push.samplesCorrupt)
+            json.field("samples_lost", push.samplesLost)
             json.key("spool")
             json.object { json in
                 json.field("samples", push.spoolSamples)
                 json.field("bytes", push.spoolBytes)
                 json.field("oldest_sample_age_seconds", push.spoolOldestTime.map { max(0, now - $0).rounded() })
+                json.field("error", push.spoolError)
             }
         }
     }

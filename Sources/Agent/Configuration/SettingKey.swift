@@ -78,7 +78,8 @@ struct SettingKey: Sendable, Hashable {
         name: "PROCESS_TOP_N", defaultValue: "50", help: "Processes detailed per pass (by CPU and by memory)",
         range: .count(1...1000))
     static let scrubCommandLines = SettingKey(
-        name: "SCRUB_COMMAND_LINES", defaultValue: "true", help: "Mask secret-looking arguments in command lines")
+        name: "SCRUB_COMMAND_LINES", defaultValue: "true",
+        help: "Mask secret-looking arguments in command lines; args = keep only the program")
     static let maxConnections = SettingKey(
         name: "HTTP_MAX_CONNECTIONS", defaultValue: "256", help: "Open connections to the endpoint at most",
         range: .count(1...65_536))

@@ -31,7 +31,7 @@ struct Settings: Sendable {
     var logBackups: Int
     var historyDuration: Double
     var processTopN: Int
-    var scrubCommandLines: Bool
+    var scrubCommandLines: CommandLineScrubber.Mode
     var maxConnections: Int
     var idleTimeout: Double
     var requestTimeout: Double

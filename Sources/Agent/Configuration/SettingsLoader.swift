@@ -72,8 +72,8 @@ struct SettingsLoader {
         guard let level = LogLevelName(rawValue: Self.normalizedLevel(text(.logLevel))) else {
             throw fail(.logLevel, "expected one of \(LogLevelName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard let scrub = Self.boolean(text(.scrubCommandLines)) else {
-            throw fail(.scrubCommandLines, "expected true or false")
+        guard let scrub = Self.scrubMode(text(.scrubCommandLines)) else {
+            throw fail(.scrubCommandLines, "expected true, false or args")
         }
         guard let exemptHealth = Self.boolean(text(.authExemptHealth)) else {
             throw fail(.authExemptHealth, "expected true or false")
@@ -111,6 +111,11 @@ struct SettingsLoader {
     static func normalizedLevel(_ text: String) -> String {
         let lower = text.lowercased()
         return lower == "warn" ? "warning" : lower == "fatal" ? "critical" : lower
+    }
+
+    static func scrubMode(_ text: String) -> CommandLineScrubber.Mode? {
+        if text.lowercased() == "args" { return .arguments }
+        return boolean(text).map { $0 ? .secrets : .off }
     }
 
     static func boolean(_ text: String) -> Bool? {

@@ -1,7 +1,6 @@
 import API
 import HostMetrics
 import Logging
-import Synchronization
 
 /// The push side assembled from the settings: spool, client, status and the pusher service. `make`
 /// returns nil when no SERVER_URL is set (pull-only).
@@ -10,7 +9,6 @@ final class PushPipeline: Sendable {
     let status: PushStatus
     let pusher: Pusher
     private let logger: Logger
-    private let appendFailing = Mutex(false)
 
     private init(spool: Spool, status: PushStatus, pusher: Pusher, logger: Logger) {
         self.spool = spool
@@ -22,7 +20,7 @@ final class PushPipeline: Sendable {
     static func make(_ settings: Settings, store: SnapshotStore, hostname: String, logger: Logger) throws -> PushPipeline? {
         guard !settings.serverURL.isEmpty else { return nil }
         let pushLogger = Logger(label: "push")
-        let spool = try Spool(directory: settings.spoolDir, maxBytes: settings.spoolMaxBytes)
+        let spool = try Spool(directory: settings.spoolDir, maxBytes: settings.spoolMaxBytes, logger: pushLogger)
         let status = PushStatus(spool: spool)
         warnAboutTransport(settings, logger: pushLogger)
         let client = try DashboardClient(settings: settings)
@@ -40,19 +38,10 @@ final class PushPipeline: Sendable {
         return PushPipeline(spool: spool, status: status, pusher: pusher, logger: pushLogger)
     }
 
-    /// Appends the snapshot's dashboard figures to the spool; a failure (disk full) is logged when it
-    /// starts and when it ends.
+    /// Appends the snapshot's dashboard figures to the spool. A failure (disk full, read-only) is the
+    /// spool's to count, log when it starts and ends, and show in health.
     func record(_ snapshot: Snapshot) {
-        do {
-            try spool.append { DashboardSample(sequence: $0, snapshot: snapshot) }
-            if appendFailing.withLock({ failing in defer { failing = false }; return failing }) {
-                logger.info("the spool accepts samples again")
-            }
-        } catch {
-            if !appendFailing.withLock({ failing in defer { failing = true }; return failing }) {
-                logger.error("cannot write to the spool, samples are being lost: \(error)")
-            }
-        }
+        _ = try? spool.append { DashboardSample(sequence: $0, snapshot: snapshot) }
     }
 
     private static func warnAboutTransport(_ settings: Settings, logger: Logger) {

@@ -23,6 +23,9 @@ final class PushStatus: Sendable {
             copy.spoolBytes = spoolStatus.bytes
             copy.spoolOldestTime = spoolStatus.oldestTime
             copy.samplesDropped = spoolStatus.dropped
+            copy.samplesCorrupt = spoolStatus.corrupt
+            copy.samplesLost = spoolStatus.lost
+            copy.spoolError = spoolStatus.problem
             return copy
         }
     }

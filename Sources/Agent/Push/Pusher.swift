@@ -213,14 +213,7 @@ final class Pusher: Service, @unchecked Sendable {
     /// samples are still waiting and the last send succeeded (keep draining).
     private func sendBacklog(deadline: Double?) async -> Bool {
         while true {
-            let batch: Spool.Batch
-            do {
-                guard let next = try spool.nextBatch(limit: settings.batchMaxSamples) else { return false }
-                batch = next
-            } catch {
-                logger.error("cannot read the spool: \(error)")
-                return false
-            }
+            guard let batch = spool.nextBatch(limit: settings.batchMaxSamples) else { return false }
             let remaining = deadline.map { $0 - HostClock.monotonic() }
             if let remaining, remaining <= 0 { return true }
             guard let body = DashboardPayloads.metrics(agentId: identity.agentId, batchId: batch.id, samples: batch.samples)
@@ -251,12 +244,9 @@ final class Pusher: Service, @unchecked Sendable {
         }
     }
 
+    /// A position the spool cannot write is logged by the spool, once, and shows in health.
     private func acknowledge(_ batch: Spool.Batch) {
-        do {
-            try spool.acknowledge(through: batch.last)
-        } catch {
-            logger.error("cannot update the spool: \(error)")
-        }
+        spool.acknowledge(through: batch.last)
     }
 
     /// A batch the dashboard refuses as invalid goes to rejected/ with the answer, and the queue moves on.

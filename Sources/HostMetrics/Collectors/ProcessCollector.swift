@@ -184,8 +184,9 @@ public final class ProcessCollector: RegisteredCollector {
         } else {
             let arguments = PIDCmdline.parse(Array(cmdline)).arguments
             description = Description(
-                cmdline: Array(cmdline), name: Self.displayName(comm: stat.comm, arguments: arguments),
-                command: arguments.isEmpty ? "[\(stat.comm)]" : scrubber.scrub(arguments).joined(separator: " "),
+                // The name too: argv[0] is whatever the process says it is, and it reaches the `name` label.
+                cmdline: Array(cmdline), name: scrubber.scrubName(Self.displayName(comm: stat.comm, arguments: arguments)),
+                command: arguments.isEmpty ? "[\(scrubber.scrubName(stat.comm))]" : scrubber.scrub(arguments).joined(separator: " "),
                 uid: known?.uid, ioReadable: known?.ioReadable ?? true, checkedAt: known?.checkedAt ?? -.infinity)
         }
         if now - description.checkedAt >= Self.ownerRefreshSeconds || description.uid == nil {
