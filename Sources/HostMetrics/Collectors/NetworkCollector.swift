@@ -6,7 +6,15 @@ import API
 public final class NetworkCollector: RegisteredCollector {
     public static let info = CollectorInfo(
         name: "netdev", reads: ["proc/1/net/dev (else proc/net/dev)", "sys/class/net/*/statistics/rx_nohandler"],
-        exports: ["node_network_receive_*", "node_network_transmit_*", "shelteragent_network_*"])
+        exports: [
+            "node_network_receive_bytes_total", "node_network_receive_packets_total", "node_network_receive_errs_total",
+            "node_network_receive_drop_total", "node_network_receive_fifo_total", "node_network_receive_frame_total",
+            "node_network_receive_compressed_total", "node_network_receive_multicast_total",
+            "node_network_receive_nohandler_total", "node_network_transmit_bytes_total",
+            "node_network_transmit_packets_total", "node_network_transmit_errs_total", "node_network_transmit_drop_total",
+            "node_network_transmit_fifo_total", "node_network_transmit_colls_total",
+            "node_network_transmit_carrier_total", "node_network_transmit_compressed_total", "shelteragent_network_*",
+        ])
 
     public static func make(_ context: CollectorContext) -> any Collector {
         NetworkCollector(proc: context.roots.proc, sys: context.roots.sys)
