@@ -58,9 +58,13 @@ public struct Filesystem: Sendable, Equatable {
     }
 }
 
-/// Block device I/O from /proc/diskstats: whole disks only, never their partitions.
+/// Block device I/O from /proc/diskstats: whole disks only, never their partitions (the JSON and the
+/// dashboard), and node_exporter's own choice of devices for `/metrics`.
 public struct DiskIOSample: Sendable {
     public var devices: [BlockDevice]
+    /// Every /proc/diskstats row node_exporter's default device filter keeps (partitions of some disks
+    /// included, loop and RAM disks not), with its udev properties.
+    public var metricsDevices: [DiskStatsRow] = []
     /// Summed over physical disks (device-mapper and md devices sit on top of them and would count twice);
     /// `nil` until two samples exist.
     public var readBytesPerSecond: Double?
@@ -107,5 +111,24 @@ public struct BlockDevice: Sendable, Equatable {
         self.writeTimeSeconds = writeTimeSeconds
         self.ioInProgress = ioInProgress
         self.ioTimeSeconds = ioTimeSeconds
+    }
+}
+
+/// One /proc/diskstats row as node_exporter exports it, and what udev knows of the device.
+public struct DiskStatsRow: Sendable, Equatable {
+    public var name: String
+    public var major, minor: UInt64
+    /// The counters after the name, in the kernel's order: 11, 15 with discards (4.18+), 17 with flushes
+    /// (5.5+).
+    public var counters: [UInt64]
+    /// udev's `E:` properties that node_exporter turns into labels (ID_PATH, ID_WWN, ID_MODEL, ...).
+    public var udev: [String: String]
+
+    public init(name: String, major: UInt64, minor: UInt64, counters: [UInt64], udev: [String: String] = [:]) {
+        self.name = name
+        self.major = major
+        self.minor = minor
+        self.counters = counters
+        self.udev = udev
     }
 }
