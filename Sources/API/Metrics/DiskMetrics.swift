@@ -2,18 +2,22 @@
 public enum DiskMetrics {
     static let fsLabels = ["device", "fstype", "mountpoint"]
     public static let size = MetricDescriptor(
-        "node_filesystem_size_bytes", .gauge, "Filesystem size in bytes.", labels: fsLabels)
+        "node_filesystem_size_bytes", .gauge, "Size of the filesystem in bytes.", labels: fsLabels)
     public static let free = MetricDescriptor(
-        "node_filesystem_free_bytes", .gauge, "Filesystem free space in bytes.", labels: fsLabels)
+        "node_filesystem_free_bytes", .gauge, "Free bytes on the filesystem, those reserved for root included.", labels: fsLabels)
     public static let avail = MetricDescriptor(
-        "node_filesystem_avail_bytes", .gauge, "Filesystem space available to non-root users in bytes.",
+        "node_filesystem_avail_bytes", .gauge, "Bytes on the filesystem that unprivileged users may still use.",
         labels: fsLabels)
     public static let files = MetricDescriptor(
-        "node_filesystem_files", .gauge, "Filesystem total file nodes.", labels: fsLabels)
+        "node_filesystem_files", .gauge, "Inodes on the filesystem.", labels: fsLabels)
     public static let filesFree = MetricDescriptor(
-        "node_filesystem_files_free", .gauge, "Filesystem total free file nodes.", labels: fsLabels)
+        "node_filesystem_files_free", .gauge, "Free inodes on the filesystem.", labels: fsLabels)
     public static let readOnly = MetricDescriptor(
-        "node_filesystem_readonly", .gauge, "Filesystem read-only status.", labels: fsLabels)
+        "node_filesystem_readonly", .gauge, "1 if the filesystem is mounted read-only, else 0.", labels: fsLabels)
+    public static let deviceError = MetricDescriptor(
+        "node_filesystem_device_error", .gauge,
+        "1 if statvfs on the mount point failed or did not answer in time (then no other figure), else 0.",
+        labels: fsLabels)
     public static let usage = MetricDescriptor(
         "shelteragent_filesystem_usage_ratio", .gauge,
         "used / (used + available) summed over real filesystems, 0 to 1 (what the dashboard shows as disk %).")
@@ -83,13 +87,15 @@ public enum DiskMetrics {
         "Bytes written per second to physical disks over the last collection interval.")
 
     static func add(_ filesystems: FilesystemSample, to set: inout MetricSet) {
-        for fs in filesystems.filesystems {
+        for fs in filesystems.metricsFilesystems {
             let labels = [fs.device, fs.fstype, fs.mountpoint]
-            set.add(size, labels, fs.sizeBytes)
-            set.add(free, labels, fs.freeBytes)
-            set.add(avail, labels, fs.availableBytes)
-            set.add(files, labels, fs.files)
-            set.add(filesFree, labels, fs.filesFree)
+            set.add(deviceError, labels, fs.space == nil ? 1 : 0)
+            guard let space = fs.space else { continue }
+            set.add(size, labels, space.sizeBytes)
+            set.add(free, labels, space.freeBytes)
+            set.add(avail, labels, space.availableBytes)
+            set.add(files, labels, space.files)
+            set.add(filesFree, labels, space.filesFree)
             set.add(readOnly, labels, fs.readOnly ? 1 : 0)
         }
         set.add(usage, [], filesystems.usagePercent / 100)

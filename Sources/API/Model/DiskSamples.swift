@@ -7,8 +7,11 @@ public struct FilesystemSample: Sendable {
     public var freeBytes: UInt64
     /// used / (used + free), 0–100, as psutil and `df` compute it.
     public var usagePercent: Double
-    /// Mount points whose statvfs failed or hung on this pass (node_filesystem_device_error).
+    /// Mount points whose statvfs failed or hung on this pass.
     public var unavailableMountpoints: [String]
+    /// node_exporter's list for `/metrics`: every mount its default excludes keep (tmpfs ones too), under
+    /// its labels, each label set once.
+    public var metricsFilesystems: [NodeFilesystem] = []
 
     public init(filesystems: [Filesystem], unavailableMountpoints: [String] = []) {
         self.filesystems = filesystems
@@ -55,6 +58,38 @@ public struct Filesystem: Sendable, Equatable {
     static func percent(used: UInt64, available: UInt64) -> Double {
         let denominator = used + available
         return denominator == 0 ? 0 : Double(used) / Double(denominator) * 100
+    }
+}
+
+/// One mount as node_exporter's filesystem collector reports it.
+public struct NodeFilesystem: Sendable, Equatable {
+    /// statvfs's figures as node_exporter computes them.
+    public struct Space: Sendable, Equatable {
+        public var sizeBytes, freeBytes, availableBytes, files, filesFree: Double
+
+        public init(sizeBytes: Double, freeBytes: Double, availableBytes: Double, files: Double, filesFree: Double) {
+            self.sizeBytes = sizeBytes
+            self.freeBytes = freeBytes
+            self.availableBytes = availableBytes
+            self.files = files
+            self.filesFree = filesFree
+        }
+    }
+
+    public var device: String
+    /// Relative to ROOTFS, as node_exporter's `--path.rootfs` strips it.
+    public var mountpoint: String
+    public var fstype: String
+    public var readOnly: Bool
+    /// nil when statvfs failed or hung: node_filesystem_device_error 1 and no other family.
+    public var space: Space?
+
+    public init(device: String, mountpoint: String, fstype: String, readOnly: Bool, space: Space?) {
+        self.device = device
+        self.mountpoint = mountpoint
+        self.fstype = fstype
+        self.readOnly = readOnly
+        self.space = space
     }
 }
 
