@@ -14,12 +14,15 @@ public struct NetClassInterface: Sendable, Equatable {
     /// ARPHRD_* (1 Ethernet, 772 loopback).
     public var type: Int64?
 
-    /// The attribute files read, text ones first.
-    public static let textFiles = ["address", "broadcast", "duplex", "ifalias", "operstate"]
-    public static let numberFiles = [
-        "addr_assign_type", "carrier", "carrier_changes", "carrier_up_count", "carrier_down_count", "dev_id",
-        "dormant", "flags", "ifindex", "iflink", "link_mode", "mtu", "name_assign_type", "netdev_group", "speed",
-        "tx_queue_len", "type",
+    /// Two attributes that change whenever the link does: operstate (dormant and admin state show in it)
+    /// and carrier_changes (the kernel counts every carrier up and down, so carrier, its up and down
+    /// counts, and speed and duplex, renegotiated only with the link, move with it).
+    public static let linkStateFiles = ["operstate", "carrier_changes"]
+    /// The rest: the link's details, and settings that change only when someone changes them.
+    public static let detailFiles = [
+        "carrier", "carrier_up_count", "carrier_down_count", "dormant", "speed", "duplex", "address", "broadcast",
+        "ifalias", "addr_assign_type", "dev_id", "flags", "ifindex", "iflink", "link_mode", "mtu", "name_assign_type",
+        "netdev_group", "tx_queue_len", "type",
     ]
 
     /// `files`: attribute file name to its bytes, for the files that could be read.

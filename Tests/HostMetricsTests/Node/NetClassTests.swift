@@ -120,6 +120,34 @@ import Testing
         #expect(Self.devices(samples, "node_network_speed_bytes")["lo"] == nil)
     }
 
+    /// operstate and carrier_changes are read every pass; the rest when either changed, else once a minute.
+    @Test func detailsAreReadWhenTheLinkChangesOrAMinuteOn() throws {
+        let tree = try DeviceScratchTree(copying: Fixtures.directory + "/node/netclass/sys")
+        let collector = NetClassCollector(sys: FileTree(root: tree.path))
+        func pass(at seconds: Double) throws -> (mtu: Double?, up: Double?, carrierChanges: Double?) {
+            var snapshot = Snapshot(sequence: 1, timestamp: 0, hostname: "test")
+            try collector.collect(into: &snapshot, at: SampleInstant(monotonic: seconds, wall: seconds))
+            let samples = try #require(snapshot.section("netclass", as: MetricSamples.self))
+            return (Self.devices(samples, "node_network_mtu_bytes")["enp3s0"], Self.devices(samples, "node_network_up")["enp3s0"],
+                    Self.devices(samples, "node_network_carrier_changes_total")["enp3s0"])
+        }
+        #expect(try pass(at: 0).mtu == 9000)
+        try tree.write("class/net/enp3s0/mtu", "1500\n")
+        try tree.write("class/net/enp3s0/carrier_changes", "5\n")
+        try tree.write("class/net/enp3s0/carrier_down_count", "2\n")
+        let changed = try pass(at: 5)
+        #expect(changed.carrierChanges == 5, "link state: every pass")
+        #expect(changed.mtu == 1500, "the link changed: the rest read again")
+        try tree.write("class/net/enp3s0/mtu", "4000\n")
+        #expect(try pass(at: 10).mtu == 1500, "nothing about the link changed: details as read at 5 s")
+        #expect(try pass(at: 64).mtu == 1500)
+        #expect(try pass(at: 65).mtu == 4000, "a minute on")
+        try tree.write("class/net/enp3s0/operstate", "down\n")
+        try tree.write("class/net/enp3s0/mtu", "1280\n")
+        let down = try pass(at: 70)
+        #expect(down.up == 0 && down.mtu == 1280)
+    }
+
     @Test func noNetworkClassIsAnEmptySection() throws {
         #expect(try Self.collect(Fixtures.directory + "/node/netclass/nothing-here").samples.isEmpty)
     }
