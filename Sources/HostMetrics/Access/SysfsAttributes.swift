@@ -11,14 +11,17 @@
 final class SysfsAttributes {
     let tree: FileTree
     let directory: String
+    /// The attributes kept open; nil: all. Others are opened for each read and closed again.
+    let keeping: Set<String>?
     private var descriptors: [String: Int32] = [:]
     private var missing: Set<String> = []
     private var buffer: PreadBuffer
     private let generated: Bool
 
-    init(_ tree: FileTree, directory: String) {
+    init(_ tree: FileTree, directory: String, keeping: Set<String>? = nil) {
         self.tree = tree
         self.directory = directory
+        self.keeping = keeping
         self.buffer = PreadBuffer(maxBytes: 4096)
         self.generated = KeptFiles.isKernelGenerated(tree.path(directory + "/"))
     }
@@ -48,10 +51,11 @@ final class SysfsAttributes {
         }
         let count = buffer.read(descriptor, generated: generated)
         let readErrno = errno
-        if generated { descriptors[name] = descriptor } else { close(descriptor) }
+        let keep = generated && keeping?.contains(name) != false
+        if keep { descriptors[name] = descriptor } else { close(descriptor) }
         guard let count else {
             guard Self.isNotShown(readErrno) else {
-                if generated { descriptors[name] = nil; close(descriptor) }
+                if keep { descriptors[name] = nil; close(descriptor) }
                 throw FileError(path: path, errno: readErrno)
             }
             return nil

@@ -54,6 +54,9 @@ public final class NetClassCollector: RegisteredCollector {
 
     /// How long the details read last may serve while the link's state stays the same.
     static let detailsMaxAge = 60.0
+    /// Past this many interfaces (a container host's veths), only the files read every pass stay open,
+    /// three descriptors an interface rather than twenty-three.
+    static let interfacesWithAllKept = 64
 
     /// What is kept of one interface between passes: its reader and the attributes as last read.
     struct Kept {
@@ -83,7 +86,7 @@ public final class NetClassCollector: RegisteredCollector {
         var samples = MetricSamples()
         var now: [String: Kept] = [:]
         for interface in names {
-            var entry = try keptEntry(for: interface)
+            var entry = try keptEntry(for: interface, keepingAll: names.count <= Self.interfacesWithAllKept)
             var stateChanged = false
             for file in NetClassInterface.linkStateFiles {
                 let bytes = try entry.attributes.read(file)
@@ -113,13 +116,15 @@ public final class NetClassCollector: RegisteredCollector {
     /// What was kept of the interface, or a fresh start when `uevent` shows that the kept descriptors now
     /// belong to a device that was renamed away (INTERFACE= another name) or that a new device took the
     /// name (IFINDEX= another index).
-    private func keptEntry(for interface: String) throws -> Kept {
+    private func keptEntry(for interface: String, keepingAll: Bool) throws -> Kept {
         // Taken out, so that changing its files does not copy them.
         if let entry = kept.removeValue(forKey: interface) {
             let identity = try entry.attributes.read("uevent").map(Self.identity)
             if identity == nil || (identity?.name == interface && identity?.ifIndex == entry.ifIndex) { return entry }
         }
-        let attributes = SysfsAttributes(sys, directory: "class/net/" + interface)
+        let attributes = SysfsAttributes(
+            sys, directory: "class/net/" + interface,
+            keeping: keepingAll ? nil : Set(NetClassInterface.linkStateFiles + ["uevent"]))
         return Kept(attributes: attributes, ifIndex: try attributes.read("uevent").map(Self.identity)?.ifIndex)
     }
 
