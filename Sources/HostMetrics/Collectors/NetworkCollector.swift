@@ -22,16 +22,20 @@ public final class NetworkCollector: RegisteredCollector {
 
     private let proc: KeptFiles
     /// nil: no sysfs to read rx_nohandler from, and no such family.
-    private let sys: KeptFiles?
+    private let sys: FileTree?
+    /// Each interface's rx_nohandler, kept open while the interface is.
+    private var noHandlerFiles: [String: NetInterfaceAttributes] = [:]
     private var previous: (interfaces: [String: NetDev.Interface], at: Double)?
 
     public init(proc: FileTree, sys: FileTree? = nil) {
         self.proc = KeptFiles(proc)
-        self.sys = sys.map(KeptFiles.init)
+        self.sys = sys
     }
 
     public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
         let netdev = try NetDev.parse(try Self.readHostNetDev(proc.read))
+        var keptNoHandler: [String: NetInterfaceAttributes] = [:]
+        defer { noHandlerFiles = keptNoHandler }
         var interfaces: [NetworkInterface] = []
         var totalBytesPerSecond: Double?
         for row in netdev.interfaces {
@@ -48,7 +52,7 @@ public final class NetworkCollector: RegisteredCollector {
             interface.transmitCarrier = row.transmit[6]
             interface.transmitCompressed = row.transmit[7]
             interface.inMetrics = !NodeDeviceFilters.netdevExcludes(row.name)
-            if interface.inMetrics { interface.receiveNoHandler = try receiveNoHandler(row.name) }
+            if interface.inMetrics { interface.receiveNoHandler = try receiveNoHandler(row.name, keptInto: &keptNoHandler) }
             if let previous, let before = previous.interfaces[row.name] {
                 let seconds = instant.monotonic - previous.at
                 interface.receiveBytesPerSecond = CounterRate.perSecond(
@@ -69,9 +73,15 @@ public final class NetworkCollector: RegisteredCollector {
 
     /// node_exporter reads rx_nohandler over netlink; sysfs has the same counter. An interface sysfs does
     /// not show (another network namespace's, or one just removed) has none.
-    private func receiveNoHandler(_ interface: String) throws -> UInt64? {
-        let path = "class/net/\(interface)/statistics/rx_nohandler"
-        guard let sys, let bytes = try sys.readIfPresent(path) else { return nil }
+    private func receiveNoHandler(_ interface: String, keptInto kept: inout [String: NetInterfaceAttributes]) throws -> UInt64? {
+        guard let sys else { return nil }
+        let file = "statistics/rx_nohandler"
+        var attributes = noHandlerFiles[interface]
+        if let current = attributes, try !current.stillTheSameDevice() { attributes = nil }
+        let reader = try attributes ?? NetInterfaceAttributes(sys: sys, name: interface, keeping: [file])
+        kept[interface] = reader
+        guard let bytes = try reader.read(file) else { return nil }
+        let path = "class/net/\(interface)/\(file)"
         guard let value = ByteFields.unsigned(bytes[...].prefix { $0 != ByteFields.newline }) else {
             throw ParseError(file: path, line: 1, reason: "expected a count", text: ByteFields.text(bytes[...]))
         }

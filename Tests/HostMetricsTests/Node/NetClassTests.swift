@@ -156,9 +156,9 @@ import Testing
     }
 
     @Test func ueventTellsARenamedOrRecreatedDevice() {
-        let identity = NetClassCollector.identity(Array("INTERFACE=eth0\nIFINDEX=4\n".utf8))
+        let identity = NetInterfaceAttributes.identity(Array("INTERFACE=eth0\nIFINDEX=4\n".utf8))
         #expect(identity.name == "eth0" && identity.ifIndex == 4)
-        #expect(NetClassCollector.identity(Array("DEVTYPE=wlan\n".utf8)).ifIndex == nil)
+        #expect(NetInterfaceAttributes.identity(Array("DEVTYPE=wlan\n".utf8)).ifIndex == nil)
     }
 
     @Test func onlyTheEmptyNameIsIgnored() {

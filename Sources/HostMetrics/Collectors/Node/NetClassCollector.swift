@@ -60,8 +60,7 @@ public final class NetClassCollector: RegisteredCollector {
 
     /// What is kept of one interface between passes: its reader and the attributes as last read.
     struct Kept {
-        var attributes: SysfsAttributes
-        var ifIndex: Int64?
+        var attributes: NetInterfaceAttributes
         var files: [String: [UInt8]] = [:]
         var detailsReadAt = -Double.infinity
         /// `files` parsed; nil once any of them changed.
@@ -113,30 +112,13 @@ public final class NetClassCollector: RegisteredCollector {
         snapshot.setSection(name, samples)
     }
 
-    /// What was kept of the interface, or a fresh start when `uevent` shows that the kept descriptors now
-    /// belong to a device that was renamed away (INTERFACE= another name) or that a new device took the
-    /// name (IFINDEX= another index).
+    /// What was kept of the interface, or a fresh start when its descriptors are on another device now.
     private func keptEntry(for interface: String, keepingAll: Bool) throws -> Kept {
         // Taken out, so that changing its files does not copy them.
-        if let entry = kept.removeValue(forKey: interface) {
-            let identity = try entry.attributes.read("uevent").map(Self.identity)
-            if identity == nil || (identity?.name == interface && identity?.ifIndex == entry.ifIndex) { return entry }
-        }
-        let attributes = SysfsAttributes(
-            sys, directory: "class/net/" + interface,
-            keeping: keepingAll ? nil : Set(NetClassInterface.linkStateFiles + ["uevent"]))
-        return Kept(attributes: attributes, ifIndex: try attributes.read("uevent").map(Self.identity)?.ifIndex)
-    }
-
-    /// INTERFACE= and IFINDEX= of a network device's uevent file.
-    static func identity(_ uevent: [UInt8]) -> (name: String, ifIndex: Int64?) {
-        var name = "", ifIndex: Int64?
-        ByteFields.eachLine(uevent[...]) { line in
-            if line.starts(with: "INTERFACE=".utf8) { name = ByteFields.text(line.dropFirst(10)) }
-            if line.starts(with: "IFINDEX=".utf8) { ifIndex = ByteFields.signed(line.dropFirst(8)) }
-            return true
-        }
-        return (name, ifIndex)
+        if let entry = kept.removeValue(forKey: interface), try entry.attributes.stillTheSameDevice() { return entry }
+        return Kept(
+            attributes: try NetInterfaceAttributes(
+                sys: sys, name: interface, keeping: keepingAll ? nil : Set(NetClassInterface.linkStateFiles)))
     }
 
     static func add(_ interface: NetClassInterface, to samples: inout MetricSamples) {
