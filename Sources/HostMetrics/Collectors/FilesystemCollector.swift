@@ -14,10 +14,14 @@ public final class FilesystemCollector: RegisteredCollector {
         FilesystemCollector(proc: context.roots.proc, rootfs: context.roots.rootfs)
     }
 
-    /// A mount in node_exporter's list: its labels, and where under ROOTFS statvfs asks.
+    /// A mount in node_exporter's list: its entry, and its device and mount point as node_exporter's
+    /// labels spell them.
     struct NodeMount: Equatable {
         var entry: Mounts.Entry
+        /// Relative to ROOTFS; where statvfs asks (under ROOTFS).
         var mountpoint: String
+        var deviceLabel: String
+        var mountpointLabel: String
     }
 
     private let proc: KeptFiles
@@ -76,7 +80,7 @@ public final class FilesystemCollector: RegisteredCollector {
                     files: Double(usage.files), filesFree: Double(usage.filesFree))
             }
             return NodeFilesystem(
-                device: mount.entry.device, mountpoint: mount.mountpoint, fstype: mount.entry.fstype,
+                device: mount.deviceLabel, mountpoint: mount.mountpointLabel, fstype: mount.entry.fstype,
                 readOnly: mount.entry.readOnly, space: space)
         }
         snapshot.filesystems = sample
@@ -98,12 +102,33 @@ public final class FilesystemCollector: RegisteredCollector {
         var seen: Set<[String]> = []
         return mounts.entries.compactMap { entry in
             let mountpoint = strippingRootfs(entry.mountpoint, rootfs: rootfs)
-            guard !NodeDeviceFilters.filesystemExcludesMountPoint(mountpoint),
+            let device = escaped(entry.device, keeping: [])
+            let label = escaped(mountpoint, keeping: [" ", "\t"])
+            guard !NodeDeviceFilters.filesystemExcludesMountPoint(label),
                 !NodeDeviceFilters.filesystemExcludesType(entry.fstype),
-                seen.insert([entry.device, mountpoint, entry.fstype]).inserted
+                seen.insert([device, label, entry.fstype]).inserted
             else { return nil }
-            return NodeMount(entry: entry, mountpoint: mountpoint)
+            return NodeMount(entry: entry, mountpoint: mountpoint, deviceLabel: device, mountpointLabel: label)
         }
+    }
+
+    /// The kernel writes space, tab, newline and backslash in mount table fields as octal escapes, which
+    /// `Mounts` decodes; node_exporter decodes only `\040` and `\011` of the mount point and nothing of
+    /// the device, so its labels keep the others as the kernel wrote them.
+    static func escaped(_ field: String, keeping decoded: Set<Character>) -> String {
+        guard field.contains(where: { "\n\\ \t".contains($0) }) else { return field }
+        var out = ""
+        for character in field {
+            switch character {
+            case _ where decoded.contains(character): out.append(character)
+            case " ": out += "\\040"
+            case "\t": out += "\\011"
+            case "\n": out += "\\012"
+            case "\\": out += "\\134"
+            default: out.append(character)
+            }
+        }
+        return out
     }
 
     /// `/host/boot` is `/boot` when ROOTFS is /host (a mount table read from inside a container that sees

@@ -111,6 +111,15 @@ import Testing
         #expect(sample.filesystems.first?.sizeBytes == 8192, "the JSON keeps f_frsize × blocks")
     }
 
+    /// node_exporter decodes a space and a tab in a mount point and nothing else, nor anything in a device.
+    @Test func labelsKeepTheKernelsEscapesAsNodeExporterDoes() throws {
+        let mounts = try Mounts.parse(Array(#"/dev/disk\040a /srv/a\040b\011c\012d\134e ext4 rw 0 0"#.utf8 + [10]))
+        let mount = try #require(FilesystemCollector.nodeExporterMounts(mounts, rootfs: "/").first)
+        #expect(mount.mountpoint == "/srv/a b\tc\nd\\e", "statvfs asks the real path")
+        #expect(mount.mountpointLabel == #"/srv/a b\#tc\012d\134e"#)
+        #expect(mount.deviceLabel == #"/dev/disk\040a"#)
+    }
+
     @Test func mountPointsAreRelativeToRootfs() throws {
         let mounts = try Mounts.parse(Array("/dev/vda /host ext4 rw 0 0\n/dev/vdb /host/srv xfs rw 0 0\n/dev/vdc /host/mnt/x xfs rw 0 0\n".utf8))
         #expect(FilesystemCollector.nodeExporterMounts(mounts, rootfs: "/host").map(\.mountpoint) == ["/", "/srv"])
