@@ -27,6 +27,7 @@ public enum StandardCollectors {
         ARPCollector.self,
         UDPQueuesCollector.self,
         SchedstatCollector.self,
+        NetClassCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

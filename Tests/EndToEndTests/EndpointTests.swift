@@ -36,10 +36,12 @@ private let pythonReadAll = """
 
         let health = try #require(try agent.get("/api/v1/health").json)
         #expect(health["status"] as? String == "ok")
-        #expect((health["collectors"] as? [[String: Any]])?.count == 8)
+        let collectors = try #require(health["collectors"] as? [[String: Any]])
+        #expect(collectors.compactMap { $0["name"] as? String } == (try documentedCollectorNames()))
+        #expect(collectors.allSatisfy { $0["success"] as? Bool == true }, "\(collectors.filter { $0["success"] as? Bool != true })")
         #expect((health["host_view"] as? [String: Any])?["is_host"] as? Bool == true, "\(health)")
 
-        #expect(try agent.get("/", ["-H", "Accept: text/html"]).body.contains("<a href=\"/metrics\">"))
+        #expect(try agent.get("/", ["-H", "Accept: text/html"]).body.contains("<a href=\"/metrics\">/metrics</a>"))
         #expect(try agent.get("/", ["-H", "Accept: application/json"]).json?["routes"] != nil)
         #expect(try agent.get("/").body.hasPrefix("ShelterAgent "))
     }

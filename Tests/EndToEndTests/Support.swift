@@ -164,6 +164,16 @@ final class RunningAgent {
     }
 }
 
+/// The collectors openapi.yaml names (`CollectorName`), which the contract test holds equal to what the
+/// agent runs: the one list the end-to-end tests count against.
+func documentedCollectorNames() throws -> [String] {
+    let spec = try String(contentsOfFile: Paths.repository + "/openapi.yaml", encoding: .utf8)
+    guard let start = spec.range(of: "    CollectorName:"),
+        let list = spec[start.upperBound...].range(of: #"enum: \[[^\]]*\]"#, options: .regularExpression)
+    else { throw TestFailure("openapi.yaml has no CollectorName enum") }
+    return spec[list].dropFirst("enum: [".count).dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+}
+
 /// The environment that points the agent at the captured fixture host.
 let fixtureEnvironment = [
     "PROC_ROOT": Paths.fixtureHost + "/proc", "SYS_ROOT": Paths.fixtureHost + "/sys",

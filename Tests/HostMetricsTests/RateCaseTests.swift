@@ -36,7 +36,7 @@ import Testing
         switch name {
         case "cpu": collector = CPUCollector(proc: switchable.proc, ticksPerSecond: 100)
         case "diskstats": collector = DiskIOCollector(proc: switchable.proc, sys: switchable.sys)
-        case "netdev": collector = NetworkCollector(proc: switchable.proc)
+        case "netdev": collector = NetworkCollector(proc: switchable.proc, sys: switchable.sys)
         case "processes":
             collector = ProcessCollector(
                 roots: HostRoots(proc: switchable.proc.root, sys: switchable.sys.root, rootfs: switchable.link),

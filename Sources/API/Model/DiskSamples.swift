@@ -7,8 +7,11 @@ public struct FilesystemSample: Sendable {
     public var freeBytes: UInt64
     /// used / (used + free), 0–100, as psutil and `df` compute it.
     public var usagePercent: Double
-    /// Mount points whose statvfs failed or hung on this pass (node_filesystem_device_error).
+    /// Mount points whose statvfs failed or hung on this pass.
     public var unavailableMountpoints: [String]
+    /// node_exporter's list for `/metrics`: every mount its default excludes keep (tmpfs ones too), under
+    /// its labels, each label set once.
+    public var metricsFilesystems: [NodeFilesystem] = []
 
     public init(filesystems: [Filesystem], unavailableMountpoints: [String] = []) {
         self.filesystems = filesystems
@@ -58,9 +61,45 @@ public struct Filesystem: Sendable, Equatable {
     }
 }
 
-/// Block device I/O from /proc/diskstats: whole disks only, never their partitions.
+/// One mount as node_exporter's filesystem collector reports it.
+public struct NodeFilesystem: Sendable, Equatable {
+    /// statvfs's figures as node_exporter computes them.
+    public struct Space: Sendable, Equatable {
+        public var sizeBytes, freeBytes, availableBytes, files, filesFree: Double
+
+        public init(sizeBytes: Double, freeBytes: Double, availableBytes: Double, files: Double, filesFree: Double) {
+            self.sizeBytes = sizeBytes
+            self.freeBytes = freeBytes
+            self.availableBytes = availableBytes
+            self.files = files
+            self.filesFree = filesFree
+        }
+    }
+
+    public var device: String
+    /// Relative to ROOTFS, as node_exporter's `--path.rootfs` strips it.
+    public var mountpoint: String
+    public var fstype: String
+    public var readOnly: Bool
+    /// nil when statvfs failed or hung: node_filesystem_device_error 1 and no other family.
+    public var space: Space?
+
+    public init(device: String, mountpoint: String, fstype: String, readOnly: Bool, space: Space?) {
+        self.device = device
+        self.mountpoint = mountpoint
+        self.fstype = fstype
+        self.readOnly = readOnly
+        self.space = space
+    }
+}
+
+/// Block device I/O from /proc/diskstats: whole disks only, never their partitions (the JSON and the
+/// dashboard), and node_exporter's own choice of devices for `/metrics`.
 public struct DiskIOSample: Sendable {
     public var devices: [BlockDevice]
+    /// Every /proc/diskstats row node_exporter's default device filter keeps (partitions of some disks
+    /// included, loop and RAM disks not), with its udev properties.
+    public var metricsDevices: [DiskStatsRow] = []
     /// Summed over physical disks (device-mapper and md devices sit on top of them and would count twice);
     /// `nil` until two samples exist.
     public var readBytesPerSecond: Double?
@@ -107,5 +146,24 @@ public struct BlockDevice: Sendable, Equatable {
         self.writeTimeSeconds = writeTimeSeconds
         self.ioInProgress = ioInProgress
         self.ioTimeSeconds = ioTimeSeconds
+    }
+}
+
+/// One /proc/diskstats row as node_exporter exports it, and what udev knows of the device.
+public struct DiskStatsRow: Sendable, Equatable {
+    public var name: String
+    public var major, minor: UInt64
+    /// The counters after the name, in the kernel's order: 11, 15 with discards (4.18+), 17 with flushes
+    /// (5.5+).
+    public var counters: [UInt64]
+    /// udev's `E:` properties that node_exporter turns into labels (ID_PATH, ID_WWN, ID_MODEL, ...).
+    public var udev: [String: String]
+
+    public init(name: String, major: UInt64, minor: UInt64, counters: [UInt64], udev: [String: String] = [:]) {
+        self.name = name
+        self.major = major
+        self.minor = minor
+        self.counters = counters
+        self.udev = udev
     }
 }

@@ -24,6 +24,16 @@ public struct NetworkInterface: Sendable, Equatable {
     public var name: String
     public var receiveBytes, receivePackets, receiveErrors, receiveDrops: UInt64
     public var transmitBytes, transmitPackets, transmitErrors, transmitDrops: UInt64
+    /// The rest of /proc/net/dev's columns, which only `/metrics` shows.
+    public var receiveFifo: UInt64 = 0, receiveFrame: UInt64 = 0, receiveCompressed: UInt64 = 0
+    public var receiveMulticast: UInt64 = 0
+    public var transmitFifo: UInt64 = 0, transmitCollisions: UInt64 = 0, transmitCarrier: UInt64 = 0
+    public var transmitCompressed: UInt64 = 0
+    /// Packets dropped for want of a protocol handler (statistics/rx_nohandler in sysfs, kernels ≥ 4.6);
+    /// `nil` where sysfs does not show the interface.
+    public var receiveNoHandler: UInt64?
+    /// Whether `/metrics` lists it: node_exporter's default device filter (the JSON lists every one).
+    public var inMetrics = true
     public var receiveBytesPerSecond: Double?
     public var transmitBytesPerSecond: Double?
 

@@ -1,23 +1,27 @@
 import API
 
 /// Disk I/O from /proc/diskstats for whole disks (never their partitions, which would count every byte
-/// twice), with per-device rates and a total over physical disks.
+/// twice), with per-device rates and a total over physical disks; and for `/metrics`, node_exporter's
+/// diskstats: the devices its default filter keeps, every counter, and udev's names for each.
 public final class DiskIOCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "diskstats", reads: ["proc/diskstats", "sys/block/*"],
+        name: "diskstats", reads: ["proc/diskstats", "sys/block/*", "rootfs/run/udev/data/b<major>:<minor>"],
         exports: ["node_disk_*", "shelteragent_disk_*"])
 
     public static func make(_ context: CollectorContext) -> any Collector {
-        DiskIOCollector(proc: context.roots.proc, sys: context.roots.sys)
+        DiskIOCollector(proc: context.roots.proc, sys: context.roots.sys, rootfs: context.roots.rootfs)
     }
 
     private let proc: KeptFiles
     private let sys: FileTree
+    /// Where udev's database is (`run/udev/data`); nil: not looked for.
+    private let rootfs: FileTree?
     private var previous: [String: (counters: DiskStats.Device, at: Double)] = [:]
 
-    public init(proc: FileTree, sys: FileTree) {
+    public init(proc: FileTree, sys: FileTree, rootfs: FileTree? = nil) {
         self.proc = KeptFiles(proc)
         self.sys = sys
+        self.rootfs = rootfs
     }
 
     public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
@@ -48,7 +52,22 @@ public final class DiskIOCollector: RegisteredCollector {
             devices.append(disk)
         }
         previous = current
-        snapshot.diskIO = DiskIOSample(devices: devices, readBytesPerSecond: totalRead, writeBytesPerSecond: totalWrite)
+        var sample = DiskIOSample(devices: devices, readBytesPerSecond: totalRead, writeBytesPerSecond: totalWrite)
+        sample.metricsDevices = try metricsDevices(stats)
+        snapshot.diskIO = sample
+    }
+
+    /// node_exporter's choice: every row its default exclude keeps, whatever /sys/block says.
+    func metricsDevices(_ stats: DiskStats) throws -> [DiskStatsRow] {
+        // udev runs on most hosts but not in most containers: without its directory, no device is looked up.
+        let udev = rootfs.flatMap { $0.exists("run/udev/data") ? $0 : nil }
+        return try stats.devices.filter { !NodeDeviceFilters.diskstatsExcludes($0.name) }.map { device in
+            var row = DiskStatsRow(name: device.name, major: device.major, minor: device.minor, counters: device.counters)
+            if let udev, let bytes = try udev.readIfPresent("run/udev/data/b\(device.major):\(device.minor)") {
+                row.udev = UdevData.parse(bytes).properties.filter { DiskMetrics.udevProperties.contains($0.key) }
+            }
+            return row
+        }
     }
 
     /// Loop, RAM and floppy devices carry no host I/O worth showing (node_exporter skips them too).

@@ -11,7 +11,21 @@ import Synchronization
 /// cost more than the call itself, every pass.
 public final class StatFS: Sendable {
     public struct Usage: Sendable, Equatable {
+        /// Block counts times f_frsize, their unit (what psutil and df give).
         public var sizeBytes, freeBytes, availableBytes, files, filesFree: UInt64
+        /// f_frsize and f_bsize: node_exporter multiplies the counts by f_bsize instead, which differs on
+        /// some FUSE filesystems; nil when not known (tests' stand-ins).
+        public var fragmentSize: UInt64?
+        public var blockSize: UInt64?
+
+        /// Size, free and available bytes as node_exporter computes them (f_bsize × blocks).
+        public var nodeExporterBytes: (size: Double, free: Double, available: Double) {
+            guard let fragmentSize, let blockSize, fragmentSize > 0 else {
+                return (Double(sizeBytes), Double(freeBytes), Double(availableBytes))
+            }
+            func scaled(_ bytes: UInt64) -> Double { Double(bytes / fragmentSize) * Double(blockSize) }
+            return (scaled(sizeBytes), scaled(freeBytes), scaled(availableBytes))
+        }
     }
 
     public enum Outcome: Sendable, Equatable {
@@ -30,9 +44,10 @@ public final class StatFS: Sendable {
         self.call = call
     }
 
-    /// Kernel disk filesystems whose statfs reads in-memory counters only.
+    /// Kernel disk filesystems whose statfs reads in-memory counters only, and the memory-backed ones
+    /// (node_exporter lists tmpfs mounts such as /tmp) whose statfs has nothing else to read.
     public static let answersFromMemory: Set<String> = [
-        "ext2", "ext3", "ext4", "xfs", "btrfs", "vfat", "exfat", "f2fs", "iso9660", "squashfs",
+        "ext2", "ext3", "ext4", "xfs", "btrfs", "vfat", "exfat", "f2fs", "iso9660", "squashfs", "tmpfs", "ramfs",
     ]
 
     public func usage(of path: String, fstype: String) -> Outcome {
@@ -66,6 +81,6 @@ public final class StatFS: Sendable {
             Usage(
                 sizeBytes: UInt64(info.f_blocks) * unit, freeBytes: UInt64(info.f_bfree) * unit,
                 availableBytes: UInt64(info.f_bavail) * unit, files: UInt64(info.f_files),
-                filesFree: UInt64(info.f_ffree)))
+                filesFree: UInt64(info.f_ffree), fragmentSize: unit, blockSize: UInt64(info.f_bsize)))
     }
 }
