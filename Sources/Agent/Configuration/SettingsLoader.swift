@@ -88,6 +88,7 @@ struct SettingsLoader {
             envFilePath: dotEnvPath,
             listen: listen,
             roots: HostRoots(proc: try path(.procRoot), sys: try path(.sysRoot), rootfs: try path(.rootfs)),
+            textfileDirectory: text(.textfileDirectory).isEmpty ? nil : text(.textfileDirectory),
             logFile: logFile.isEmpty ? nil : inStateDir(logFile), logConsole: console, logLevel: level,
             logMaxBytes: try integer(.logMaxBytes, 4096...Int(Int32.max)), logBackups: try integer(.logBackups, 0...100),
             historyDuration: try seconds(.historyDuration, minimum: 0), processTopN: try integer(.processTopN, 1...1000),
