@@ -9,6 +9,8 @@ import Testing
         "node_filesystem_", "shelteragent_filesystem_usage_ratio", "shelteragent_start_time_seconds",
         "shelteragent_last_collection_timestamp_seconds", "shelteragent_collector_duration_seconds",
         "node_scrape_collector_duration_seconds",
+        // The agent's own process (the exporter collector reads /proc/self, not the fixture).
+        "process_",
     ]
 
     /// The agent's own cgroup is the test runner's, not the fixture's: its families are left out whole.
