@@ -82,13 +82,13 @@ struct ExpositionBuilder {
         guard special != nil else {
             guard known == nil else { throw Failure(reason: "a second sample for the same series") }
             seriesByKey[family][key] = families[family].series.count
-            families[family].series.append(ExpositionText.Series(labels: labels, value: value))
+            families[family].series.append(ExpositionText.Series(labels: labels, value: value, key: key))
             return
         }
         let at = known ?? families[family].series.count
         if known == nil {
             seriesByKey[family][key] = at
-            families[family].series.append(ExpositionText.Series(labels: labels))
+            families[family].series.append(ExpositionText.Series(labels: labels, key: key))
             sumCountSeen[family].append((false, false))
         }
         switch role {

@@ -28,10 +28,13 @@ public struct ExpositionText: Sendable, Equatable {
         public var points: [Point] = []
         public var sum: Double = 0
         public var count: Double = 0
+        /// The series' identity: its labels sorted, those with empty values left out (as PromQL sees them).
+        public var key: String
 
-        public init(labels: [Label], value: Double = 0) {
+        public init(labels: [Label], value: Double = 0, key: String? = nil) {
             self.labels = labels
             self.value = value
+            self.key = key ?? ExpositionBuilder.key(labels)
         }
     }
 

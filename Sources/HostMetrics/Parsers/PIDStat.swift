@@ -104,6 +104,19 @@ public struct PIDStatus: Sendable, Equatable {
         guard let uid else { throw ParseError(file: "PID/status", line: 0, reason: "no Uid line") }
         return PIDStatus(realUID: uid)
     }
+
+    /// `FDSize`: how many descriptors the process's table holds now; every open one is below it.
+    public static func fdTableSize(_ bytes: [UInt8]) throws(ParseError) -> Int {
+        var size: UInt64?
+        ByteFields.eachLine(bytes[...]) { line in
+            guard line.starts(with: "FDSize:".utf8) else { return true }
+            let fields = ByteFields.fields(line)
+            size = fields.count >= 2 ? ByteFields.unsigned(fields[1]) : nil
+            return false
+        }
+        guard let size, size <= Int32.max else { throw ParseError(file: "PID/status", line: 0, reason: "no FDSize line") }
+        return Int(size)
+    }
 }
 
 /// `/proc/PID/statm`: sizes in pages. The resident count is exact, the same as status's VmRSS and what

@@ -190,7 +190,7 @@ import Testing
         let directory = try TextfileDirectory()
         try directory.write("good.prom", "jobs 1\n")
         let log = LogCapture()
-        let section = collector(directory, log).section(listing: ["gone.prom", "good.prom"])
+        let section = collector(directory, log).section(files: [directory.path + "/gone.prom", directory.path + "/good.prom"])
         #expect(!section.scrapeError)
         #expect(section.mtimes.map(\.path) == [directory.path + "/good.prom"])
         #expect(log.messages.isEmpty)
@@ -226,6 +226,22 @@ import Testing
         #expect(try pass(collector).rendered() == Self.tail(1))
         #expect(try pass(collector).scrapeError)
         #expect(log.messages.count == 1 && log.messages[0].contains("/nonexistent/textfiles"))
+    }
+
+    /// node_exporter's setting may be a glob of directories; its `file` label is the path Go's Join cleans.
+    @Test func globOfDirectoriesIsRead() throws {
+        let directory = try TextfileDirectory()
+        for sub in ["one", "two"] {
+            try FileManager.default.createDirectory(atPath: directory.path + "/" + sub, withIntermediateDirectories: false)
+            try directory.write(sub + "/x.prom", "jobs{dir=\"\(sub)\"} 1\n")
+        }
+        let section = try pass(TextfileCollector(directory: directory.path + "/*/", logger: Logger(label: "test")))
+        #expect(!section.scrapeError)
+        #expect(section.mtimes.map(\.path) == [directory.path + "/one/x.prom", directory.path + "/two/x.prom"])
+        #expect(section.families.first?.lines.map(\.labelValues) == [["one"], ["two"]])
+        #expect(TextfileCollector.cleaned("/var//lib/./textfile/../node/a.prom") == "/var/lib/node/a.prom")
+        #expect(TextfileCollector.cleaned("./spool/a.prom") == "spool/a.prom")
+        #expect(TextfileCollector.cleaned("../x/a.prom") == "../x/a.prom")
     }
 
     /// Each pass stats the files; only a changed one is read again.

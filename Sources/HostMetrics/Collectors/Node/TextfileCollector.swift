@@ -36,7 +36,7 @@ public final class TextfileCollector: RegisteredCollector {
     private var failing: [String: String] = [:]
 
     public init(directory: String?, logger: Logger, isAgentFamily: @escaping (String) -> Bool = TextfileCollector.isAgentFamily) {
-        self.directory = directory.flatMap { $0.isEmpty ? nil : ($0.count > 1 && $0.hasSuffix("/") ? String($0.dropLast()) : $0) }
+        self.directory = directory.flatMap { $0.isEmpty ? nil : $0 }
         self.logger = logger
         self.isAgentFamily = isAgentFamily
     }
@@ -50,28 +50,55 @@ public final class TextfileCollector: RegisteredCollector {
 
     public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
         guard let directory else { return snapshot.setSection(name, TextfileSection()) }
-        do {
-            snapshot.setSection(name, section(listing: try FileTree(root: directory).list("")))
-        } catch {
-            var section = TextfileSection()
-            section.scrapeError = true
-            merged = nil
-            note([directory: "cannot read the directory: \(error)"])
-            snapshot.setSection(name, section)
+        var files: [String] = []
+        var unreadable: [String: String] = [:]
+        for each in Self.directories(matching: directory) {
+            do {
+                files += try FileTree(root: each).list("").filter { $0.hasSuffix(".prom") }.sorted()
+                    .map { Self.cleaned(each + "/" + $0) }
+            } catch {
+                unreadable[each] = "cannot read the directory: \(error)"
+            }
         }
+        snapshot.setSection(name, section(files: files, unreadable: unreadable))
     }
 
-    /// The section for what a listing of the directory named; a parameter, so that a test can name a
-    /// file that is gone by the time it is read.
-    func section(listing: [String]) -> TextfileSection {
-        let directory = directory ?? "."
+    /// What node_exporter reads for its directory setting: the directories a glob pattern matches, or the
+    /// setting itself when it matches none (so that a missing directory is reported).
+    static func directories(matching pattern: String) -> [String] {
+        var matches = glob_t()
+        defer { globfree(&matches) }
+        guard glob(pattern, 0, nil, &matches) == 0, matches.gl_pathc > 0 else { return [pattern] }
+        return (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }
+    }
+
+    /// A path as Go's `filepath.Join` leaves it (node_exporter's `file` label): no empty, `.` or
+    /// resolvable `..` parts.
+    static func cleaned(_ path: String) -> String {
+        let rooted = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") where part != "." {
+            if part != ".." {
+                parts.append(part)
+            } else if let last = parts.last, last != ".." {
+                parts.removeLast()
+            } else if !rooted {
+                parts.append(part)
+            }
+        }
+        let joined = parts.joined(separator: "/")
+        return rooted ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+
+    /// The section for these `*.prom` files (listed, in order) and the directories that could not be
+    /// listed; a file listed but gone by the time it is read was removed meanwhile and is left out.
+    func section(files: [String], unreadable: [String: String] = [:]) -> TextfileSection {
         var stamps: [FileStamp] = []
-        var problems: [String: String] = [:]
-        for file in listing.filter({ $0.hasSuffix(".prom") }).sorted() {
-            let path = directory + "/" + file
+        var problems = unreadable
+        for path in files {
             switch FileStamp.of(path) {
             case .success(let stamp): stamps.append(stamp)
-            case .failure(let error) where error.isVanished && !FileStamp.isDanglingLink(path): continue  // removed since the listing
+            case .failure(let error) where error.isVanished && !FileStamp.isDanglingLink(path): continue
             case .failure(let error): problems[path] = "\(error)"
             }
         }

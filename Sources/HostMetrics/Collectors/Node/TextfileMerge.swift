@@ -58,12 +58,13 @@ enum TextfileMerge {
                 entry.family.help = entry.family.help ?? family.help
                 entry.family.series += family.series
                 entry.files.append(input.path)
-                for series in family.series { entry.keys.insert(ExpositionBuilder.key(series.labels)) }
+                for series in family.series { entry.keys.insert(series.key) }
                 accepted[family.name] = entry
             }
             section.mtimes.append((input.path, input.mtimeSeconds))
         }
         section.families = accepted.keys.sorted().map { render(accepted[$0]!) }
+        section.mtimes.sort { $0.path < $1.path }
         section.scrapeError = !failures.isEmpty
         return (section, failures)
     }
@@ -83,7 +84,7 @@ enum TextfileMerge {
         if earlier.family.type != family.type {
             return "\(family.name) is a \(family.type.rawValue) here but a \(earlier.family.type.rawValue) in \(earlier.files[0])"
         }
-        if family.series.contains(where: { earlier.keys.contains(ExpositionBuilder.key($0.labels)) }) {
+        if family.series.contains(where: { earlier.keys.contains($0.key) }) {
             return "a series of \(family.name) is also in \(earlier.files[0])"
         }
         return nil
@@ -104,7 +105,7 @@ enum TextfileMerge {
         let descriptor = MetricDescriptor(family.name, family.type, help, labels: labelNames)
         let rows = family.series.map { series in
             (values: labelNames.map { name in series.labels.first { $0.name == name }?.value ?? "" }, series: series)
-        }.sorted { $0.values.lexicographicallyPrecedes($1.values) { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
+        }.sorted { $0.values.lexicographicallyPrecedes($1.values) { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
         var lines: [TextfileSection.Line] = []
         for (values, series) in rows {
             switch family.type {
