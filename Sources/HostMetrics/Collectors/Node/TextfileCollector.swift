@@ -115,6 +115,7 @@ public final class TextfileCollector: RegisteredCollector {
         var (section, failures) = TextfileMerge.merge(inputs, isAgentFamily: isAgentFamily)
         failures.merge(problems) { first, _ in first }
         section.scrapeError = !failures.isEmpty
+        section.failures = failures
         merged = (stamps, problems, failures, section)
         note(failures)
         return section

@@ -32,6 +32,8 @@ public struct TextfileSection: SnapshotSection, Equatable {
     /// Files read successfully, by path, with their mtime in whole seconds (node_exporter truncates).
     public var mtimes: [(path: String, seconds: Double)] = []
     public var scrapeError = false
+    /// Why each refused file (or unreadable directory) was refused, by path: what `--check-config` prints.
+    public var failures: [String: String] = [:]
 
     public init() {}
 
@@ -54,7 +56,7 @@ public struct TextfileSection: SnapshotSection, Equatable {
     }
 
     public static func == (a: TextfileSection, b: TextfileSection) -> Bool {
-        a.families == b.families && a.scrapeError == b.scrapeError && a.mtimes.elementsEqual(b.mtimes) { $0 == $1 }
+        a.families == b.families && a.scrapeError == b.scrapeError && a.failures == b.failures && a.mtimes.elementsEqual(b.mtimes) { $0 == $1 }
     }
 
     /// The section alone in the Prometheus text format, as the page shows it.
