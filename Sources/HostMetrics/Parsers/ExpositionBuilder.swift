@@ -53,30 +53,7 @@ struct ExpositionBuilder {
     private mutating func addSample(_ family: Int, _ role: Role, _ labelRange: Range<Int>?, _ value: Double) throws(Failure) {
         let type = families[family].type
         let special = type == .summary ? "quantile" : type == .histogram ? "le" : nil
-        var labels: [ExpositionText.Label] = []
-        var bound: Double?
-        var failure: Failure?
-        if let labelRange {
-            ExpositionLine.eachLabel(bytes, labelRange) { nameRange, valueRange in
-                guard failure == nil else { return }
-                let name = ByteFields.text(bytes[nameRange])
-                guard let text = Self.unescape(bytes[valueRange]) else {
-                    return failure = Failure(reason: "label \(name) is not UTF-8")
-                }
-                if name.hasPrefix("__") { return failure = Failure(reason: "label name \(name) is reserved (it starts with __)") }
-                if name == special {
-                    guard let parsed = ExpositionLine.float(Array(text.utf8), 0..<text.utf8.count) else {
-                        return failure = Failure(reason: "expected a float as the value of \(name)")
-                    }
-                    bound = parsed
-                } else if labels.contains(where: { $0.name == name }) {
-                    failure = Failure(reason: "label \(name) is given twice")
-                } else {
-                    labels.append(ExpositionText.Label(name: name, value: text))
-                }
-            }
-        }
-        if let failure { throw failure }
+        let (labels, bound) = try decodeLabels(labelRange, special: special)
         let key = Self.key(labels)
         let known = seriesByKey[family][key]
         guard special != nil else {
@@ -109,6 +86,32 @@ struct ExpositionBuilder {
             let pointValue = type == .histogram ? Self.truncatedCount(value) : value
             families[family].series[at].points.append(ExpositionText.Point(bound: bound, value: pointValue))
         }
+    }
+
+    /// The labels of a sample in file order, and the value of the summary's `quantile` or the
+    /// histogram's `le` (`special`), which is not one of them.
+    private func decodeLabels(_ range: Range<Int>?, special: String?) throws(Failure) -> ([ExpositionText.Label], Double?) {
+        var labels: [ExpositionText.Label] = []
+        var bound: Double?
+        var failure: Failure?
+        guard let range else { return ([], nil) }
+        ExpositionLine.eachLabel(bytes, range) { nameRange, valueRange in
+            guard failure == nil else { return }
+            let name = ByteFields.text(bytes[nameRange])
+            guard let text = Self.unescape(bytes[valueRange]) else { return failure = Failure(reason: "label \(name) is not UTF-8") }
+            if name.hasPrefix("__") {
+                failure = Failure(reason: "label name \(name) is reserved (it starts with __)")
+            } else if name == special {
+                bound = ExpositionLine.float(Array(text.utf8), 0..<text.utf8.count)
+                if bound == nil { failure = Failure(reason: "expected a float as the value of \(name)") }
+            } else if labels.contains(where: { $0.name == name }) {
+                failure = Failure(reason: "label \(name) is given twice")
+            } else {
+                labels.append(ExpositionText.Label(name: name, value: text))
+            }
+        }
+        if let failure { throw failure }
+        return (labels, bound)
     }
 
     /// The family a name belongs to: its own, or the summary or histogram it is the `_sum`, `_count` or
