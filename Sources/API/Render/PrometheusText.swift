@@ -86,16 +86,17 @@ public struct MetricSet {
         for family in sortedFamilies {
             let name = family.descriptor.name
             var familyName = name
-            var sampleName = name
+            var type = openMetrics ? family.descriptor.type.openMetricsName : family.descriptor.type.rawValue
             if openMetrics && family.descriptor.type == .counter {
-                // A textfile's counter may lack `_total`; OpenMetrics adds it to the samples, as client_golang does.
-                if name.hasSuffix("_total") { familyName = String(name.dropLast(6)) } else { sampleName = name + "_total" }
+                // A textfile's counter may lack `_total`, which an OpenMetrics counter's samples must have.
+                // Renaming it would store it under another name than node_exporter's text gives Prometheus
+                // (node_exporter 1.5.0 never serves OpenMetrics), so it is declared `unknown` instead.
+                if name.hasSuffix("_total") { familyName = String(name.dropLast(6)) } else { type = MetricType.untyped.openMetricsName }
             }
             out.append(contentsOf: "# HELP \(familyName) \(Self.escapeHelp(family.descriptor.help))\n".utf8)
-            let type = openMetrics ? family.descriptor.type.openMetricsName : family.descriptor.type.rawValue
             out.append(contentsOf: "# TYPE \(familyName) \(type)\n".utf8)
             for sample in family.samples {
-                out.append(contentsOf: sampleName.utf8)
+                out.append(contentsOf: name.utf8)
                 out.append(contentsOf: sample.suffix.utf8)
                 Self.writeLabels(family.descriptor.labels, sample.labelValues, extra: sample.extraLabel, into: &out)
                 out.append(UInt8(ascii: " "))
