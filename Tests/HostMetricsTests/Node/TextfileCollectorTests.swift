@@ -205,6 +205,17 @@ import Testing
         #expect(log.messages.count == 1 && log.messages[0].contains("link.prom"))
     }
 
+    /// A FIFO named *.prom would block the pass on read; it is refused without being opened.
+    @Test func fifoIsRefusedUnread() throws {
+        let directory = try TextfileDirectory()
+        try directory.write("good.prom", "jobs 1\n")
+        #expect(mkfifo(directory.path + "/pipe.prom", 0o600) == 0)
+        let section = try pass(collector(directory))
+        #expect(section.scrapeError)
+        #expect(section.failures == [directory.path + "/pipe.prom": "not a regular file"])
+        #expect(section.families.map(\.descriptor.name) == ["jobs"])
+    }
+
     @Test func emptyDirectoryAndOtherFilesGiveOnlyTheScrapeError() throws {
         let directory = try TextfileDirectory()
         #expect(try pass(collector(directory)).rendered() == Self.tail(0))

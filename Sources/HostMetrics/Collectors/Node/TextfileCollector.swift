@@ -97,6 +97,8 @@ public final class TextfileCollector: RegisteredCollector {
         var problems = unreadable
         for path in files {
             switch FileStamp.of(path) {
+            // A FIFO or device would block the pass on read (node_exporter would hang its scrape there).
+            case .success(let stamp) where !stamp.isRegular: problems[path] = "not a regular file"
             case .success(let stamp): stamps.append(stamp)
             case .failure(let error) where error.isVanished && !FileStamp.isDanglingLink(path): continue
             case .failure(let error): problems[path] = "\(error)"
@@ -173,6 +175,7 @@ struct FileStamp: Equatable {
     var size: Int64
     var inode: UInt64
     var device: UInt64
+    var isRegular: Bool
 
     /// A link whose target is missing: an error to report, where a file gone since the listing is not.
     static func isDanglingLink(_ path: String) -> Bool {
@@ -187,6 +190,7 @@ struct FileStamp: Equatable {
             FileStamp(
                 path: path, mtimeSeconds: info.st_mtim.tv_sec, mtimeNanoseconds: info.st_mtim.tv_nsec,
                 ctimeSeconds: info.st_ctim.tv_sec, ctimeNanoseconds: info.st_ctim.tv_nsec,
-                size: Int64(info.st_size), inode: UInt64(info.st_ino), device: UInt64(info.st_dev)))
+                size: Int64(info.st_size), inode: UInt64(info.st_ino), device: UInt64(info.st_dev),
+                isRegular: info.st_mode & S_IFMT == S_IFREG))
     }
 }
