@@ -11,7 +11,7 @@ import Logging
 /// `degraded` for a cron job's typo; the other files still show. Without a directory only
 /// `node_textfile_scrape_error 0` is exported, as node_exporter does.
 ///
-/// Every pass lists the directory and stats each file; only a file whose mtime, size or inode changed is
+/// Every pass lists the directory and stats each file; only a file whose mtime, ctime, size or inode changed is
 /// read and parsed again, and the merged section is rebuilt only when some file did.
 public final class TextfileCollector: RegisteredCollector {
     public static let info = CollectorInfo(
