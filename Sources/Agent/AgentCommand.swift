@@ -78,8 +78,10 @@ struct AgentCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in AgentLogHandler(label: label, sink: sink, logLevel: level) }
         let sampler = Sampler(
             collectors: StandardCollectors.make(
-                roots: settings.roots, processTopN: settings.processTopN,
-                scrubber: CommandLineScrubber(mode: settings.scrubCommandLines)),
+                CollectorContext(
+                    roots: settings.roots, processTopN: settings.processTopN,
+                    scrubber: CommandLineScrubber(mode: settings.scrubCommandLines),
+                    textfileDirectory: settings.textfileDirectory)),
             hostname: settings.hostname ?? Self.systemHostname(), logger: Logger(label: "collector"))
         if checkConfig {
             let (problems, notes) = await ConfigurationCheck(settings: settings, sampler: sampler).run()

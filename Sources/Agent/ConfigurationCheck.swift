@@ -37,6 +37,12 @@ struct ConfigurationCheck {
         }
         let succeeded = snapshot.collectors.filter(\.success).count
         notes.append("\(succeeded) of \(snapshot.collectors.count) collectors read the host")
+        if let directory = settings.textfileDirectory, let textfiles = snapshot.section("textfile", as: TextfileSection.self) {
+            for (path, reason) in textfiles.failures.sorted(by: { $0.key < $1.key }) {
+                problems.append("TEXTFILE_DIRECTORY \(directory): \(path): \(reason)")
+            }
+            if textfiles.failures.isEmpty { notes.append("TEXTFILE_DIRECTORY \(directory): \(textfiles.mtimes.count) file(s) read") }
+        }
         for warning in HostViewCheck.warnings(roots: settings.roots, memory: snapshot.memory, cgroup: snapshot.cgroup) {
             problems.append(warning)
         }

@@ -28,6 +28,8 @@ public enum StandardCollectors {
         UDPQueuesCollector.self,
         SchedstatCollector.self,
         NetClassCollector.self,
+        TextfileCollector.self,
+        ExporterCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

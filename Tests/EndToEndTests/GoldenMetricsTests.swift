@@ -11,6 +11,8 @@ import Testing
         "node_scrape_collector_duration_seconds", "node_time_seconds", "node_timex_",
         // Pages times this machine's page size.
         "node_sockstat_TCP_mem_bytes", "node_sockstat_UDP_mem_bytes",
+        // The agent's own process (the exporter collector reads /proc/self, not the fixture).
+        "process_",
     ]
     /// Families whose labels are the machine's own (the running kernel's uname), left out whole.
     static let machines = ["shelteragent_cgroup_", "node_uname_info"]

@@ -15,6 +15,24 @@ import Testing
         #expect(try receiver.state()["registrations"] as? Int == 0, "a check registers nothing")
     }
 
+    /// A textfile that would be refused is a problem to fix before enabling the service.
+    @Test func checkConfigReadsTheTextfiles() throws {
+        let directory = NSTemporaryDirectory() + "shelteragent-textfile-check-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "jobs 1\n".write(toFile: directory + "/good.prom", atomically: true, encoding: .utf8)
+        let environment = fixtureEnvironment.merging(["TEXTFILE_DIRECTORY": directory]) { $1 }
+        let good = try runAgent(["--check-config", "--listen", "127.0.0.1:0"], environment: environment)
+        #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+        #expect(good.stdout.contains("ok: TEXTFILE_DIRECTORY \(directory): 1 file(s) read\n"), "\(good.stdout)")
+        try "jobs{a=\"1\"} one\n".write(toFile: directory + "/bad.prom", atomically: true, encoding: .utf8)
+        let bad = try runAgent(["--check-config", "--listen", "127.0.0.1:0"], environment: environment)
+        #expect(bad.status == 2, "\(bad.stdout)\(bad.stderr)")
+        #expect(
+            bad.stdout.contains("problem: TEXTFILE_DIRECTORY \(directory): \(directory)/bad.prom: line 1: expected a float as value"),
+            "\(bad.stdout)")
+    }
+
     @Test func checkConfigNamesEveryProblemAndExits2() throws {
         // A port in use, a dashboard that is not there, a /proc that is not there.
         let busy = try RunningAgent(environment: fixtureEnvironment)

@@ -1,8 +1,9 @@
 /// Whether a family counts up or goes up and down; Prometheus `# TYPE`. `untyped` is there because
 /// node_exporter leaves some families untyped (vmstat's and netstat's fields, which mix counters and
-/// gauges), and a drop-in must say the same.
+/// gauges), and a drop-in must say the same. `summary` and `histogram` come only from textfiles, whose
+/// samples carry their own suffixes (`_sum`, `_count`, `_bucket`) and `quantile`/`le` labels.
 public enum MetricType: String, Sendable {
-    case counter, gauge, untyped
+    case counter, gauge, untyped, summary, histogram
 
     /// OpenMetrics calls an untyped family `unknown`.
     var openMetricsName: String { self == .untyped ? "unknown" : rawValue }
@@ -27,7 +28,17 @@ public struct MetricDescriptor: Sendable, Hashable {
 /// The samples of one family on one snapshot.
 public struct MetricFamily: Sendable {
     public let descriptor: MetricDescriptor
-    public var samples: [(labelValues: [String], value: Double)] = []
+    public var samples: [Sample] = []
+
+    /// One line of the family. A summary's or histogram's lines add a suffix to the name (`_sum`,
+    /// `_count`, `_bucket`) and may carry one label beyond the family's (`quantile`, `le`), written last
+    /// as client_golang writes it.
+    public struct Sample: Sendable {
+        public var labelValues: [String]
+        public var value: Double
+        public var suffix: String = ""
+        public var extraLabel: (name: String, value: String)? = nil
+    }
 }
 
 /// Collects samples by family, then renders the Prometheus text exposition format 0.0.4, families sorted
@@ -38,16 +49,23 @@ public struct MetricSet {
 
     public init() {}
 
-    public mutating func add(_ descriptor: MetricDescriptor, _ labelValues: [String] = [], _ value: Double?) {
+    public mutating func add(
+        _ descriptor: MetricDescriptor, _ labelValues: [String] = [], _ value: Double?, suffix: String = "",
+        extraLabel: (name: String, value: String)? = nil
+    ) {
         guard let value else { return }
         precondition(labelValues.count == descriptor.labels.count, "labels of \(descriptor.name)")
+        let sample = MetricFamily.Sample(labelValues: labelValues, value: value, suffix: suffix, extraLabel: extraLabel)
         if let at = index[descriptor.name] {
-            families[at].samples.append((labelValues, value))
+            families[at].samples.append(sample)
         } else {
             index[descriptor.name] = families.count
-            families.append(MetricFamily(descriptor: descriptor, samples: [(labelValues, value)]))
+            families.append(MetricFamily(descriptor: descriptor, samples: [sample]))
         }
     }
+
+    /// Whether a family of this name has samples already.
+    public func contains(_ name: String) -> Bool { index[name] != nil }
 
     public mutating func add<T: BinaryInteger>(_ descriptor: MetricDescriptor, _ labelValues: [String] = [], _ value: T?) {
         add(descriptor, labelValues, value.map { Double($0) })
@@ -68,16 +86,19 @@ public struct MetricSet {
         for family in sortedFamilies {
             let name = family.descriptor.name
             var familyName = name
+            var type = openMetrics ? family.descriptor.type.openMetricsName : family.descriptor.type.rawValue
             if openMetrics && family.descriptor.type == .counter {
-                precondition(name.hasSuffix("_total"), "counter \(name) must end in _total")
-                familyName = String(name.dropLast(6))
+                // A textfile's counter may lack `_total`, which an OpenMetrics counter's samples must have.
+                // Renaming it would store it under another name than node_exporter's text gives Prometheus
+                // (node_exporter 1.5.0 never serves OpenMetrics), so it is declared `unknown` instead.
+                if name.hasSuffix("_total") { familyName = String(name.dropLast(6)) } else { type = MetricType.untyped.openMetricsName }
             }
             out.append(contentsOf: "# HELP \(familyName) \(Self.escapeHelp(family.descriptor.help))\n".utf8)
-            let type = openMetrics ? family.descriptor.type.openMetricsName : family.descriptor.type.rawValue
             out.append(contentsOf: "# TYPE \(familyName) \(type)\n".utf8)
             for sample in family.samples {
                 out.append(contentsOf: name.utf8)
-                Self.writeLabels(family.descriptor.labels, sample.labelValues, into: &out)
+                out.append(contentsOf: sample.suffix.utf8)
+                Self.writeLabels(family.descriptor.labels, sample.labelValues, extra: sample.extraLabel, into: &out)
                 out.append(UInt8(ascii: " "))
                 out.append(contentsOf: Self.formatValue(sample.value).utf8)
                 out.append(UInt8(ascii: "\n"))
@@ -87,24 +108,34 @@ public struct MetricSet {
         return out
     }
 
-    static func writeLabels(_ names: [String], _ values: [String], into out: inout [UInt8]) {
-        guard !names.isEmpty else { return }
+    static func writeLabels(
+        _ names: [String], _ values: [String], extra: (name: String, value: String)? = nil, into out: inout [UInt8]
+    ) {
+        guard !names.isEmpty || extra != nil else { return }
         out.append(UInt8(ascii: "{"))
         for (position, name) in names.enumerated() {
             if position > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: name.utf8)
-            out.append(contentsOf: "=\"".utf8)
-            for byte in values[position].utf8 {
-                switch byte {
-                case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
-                case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
-                case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
-                default: out.append(byte)
-                }
-            }
-            out.append(UInt8(ascii: "\""))
+            writeLabel(name, values[position], into: &out)
+        }
+        if let extra {
+            if !names.isEmpty { out.append(UInt8(ascii: ",")) }
+            writeLabel(extra.name, extra.value, into: &out)
         }
         out.append(UInt8(ascii: "}"))
+    }
+
+    private static func writeLabel(_ name: String, _ value: String, into out: inout [UInt8]) {
+        out.append(contentsOf: name.utf8)
+        out.append(contentsOf: "=\"".utf8)
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
+            case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
+            case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     static func formatValue(_ value: Double) -> String {

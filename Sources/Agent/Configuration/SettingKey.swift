@@ -61,6 +61,9 @@ struct SettingKey: Sendable, Hashable {
     static let procRoot = SettingKey(name: "PROC_ROOT", defaultValue: "/proc", help: "Where the host's /proc is")
     static let sysRoot = SettingKey(name: "SYS_ROOT", defaultValue: "/sys", help: "Where the host's /sys is")
     static let rootfs = SettingKey(name: "ROOTFS", defaultValue: "/", help: "Where the host's root filesystem is")
+    static let textfileDirectory = SettingKey(
+        name: "TEXTFILE_DIRECTORY", defaultValue: "",
+        help: "Directory of *.prom files to add to /metrics (node_exporter's --collector.textfile.directory); empty = none")
     static let logFile = SettingKey(
         name: "LOG_FILE", defaultValue: "agent.log", help: "Log file (relative to STATE_DIR); empty = console only")
     static let logConsole = SettingKey(name: "LOG_CONSOLE", defaultValue: "stderr", help: "stderr, stdout or none")
@@ -112,7 +115,7 @@ struct SettingKey: Sendable, Hashable {
         serverURL, apiToken, hostname, collectionInterval, sendInterval, serviceInterval, heartbeatInterval,
         stateDir, spoolDir, spoolMaxBytes, batchMaxSamples, retryMaxSeconds, caFile, tlsVerify, shutdownFlushSeconds,
         pushConnectTimeout, pushTimeout,
-        listenAddress, procRoot, sysRoot, rootfs, logFile, logConsole, logLevel, logMaxBytes, logBackups, historyDuration,
+        listenAddress, procRoot, sysRoot, rootfs, textfileDirectory, logFile, logConsole, logLevel, logMaxBytes, logBackups, historyDuration,
         processTopN, scrubCommandLines, maxConnections, idleTimeout, requestTimeout, maxHeaderBytes, maxHeaders,
         http2MaxStreams, authToken, authExemptHealth,
     ]

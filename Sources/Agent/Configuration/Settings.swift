@@ -24,6 +24,8 @@ struct Settings: Sendable {
     var envFilePath: String
     var listen: ListenAddress
     var roots: HostRoots
+    /// TEXTFILE_DIRECTORY; nil when empty.
+    var textfileDirectory: String?
     var logFile: String?
     var logConsole: LogConsole
     var logLevel: LogLevelName

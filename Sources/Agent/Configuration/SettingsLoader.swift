@@ -98,6 +98,7 @@ struct SettingsLoader {
             envFilePath: dotEnvPath,
             listen: listen,
             roots: HostRoots(proc: try path(.procRoot), sys: try path(.sysRoot), rootfs: try path(.rootfs)),
+            textfileDirectory: text(.textfileDirectory).isEmpty ? nil : text(.textfileDirectory),
             logFile: logFile.isEmpty ? nil : inStateDir(logFile), logConsole: console, logLevel: level,
             logMaxBytes: try integer(.logMaxBytes), logBackups: try integer(.logBackups),
             historyDuration: try seconds(.historyDuration), processTopN: try integer(.processTopN),

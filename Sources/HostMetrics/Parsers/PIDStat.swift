@@ -12,6 +12,8 @@ public struct PIDStat: Sendable, Equatable {
     /// Ticks after boot at which the process started; with the PID, what identifies a process.
     public var startTicks: UInt64
     public var rssPages: Int64
+    /// `vsize`: the virtual memory size in bytes (client_golang's process_virtual_memory_bytes).
+    public var vsizeBytes: UInt64 = 0
 
     public var cpuTicks: UInt64 { utimeTicks &+ stimeTicks }
     /// PF_KTHREAD: a kernel thread has no memory map and no command line.
@@ -31,7 +33,7 @@ public struct PIDStat: Sendable, Equatable {
         // bytes, keeping only the fields used: this runs for every process on every pass, and building an
         // array of fields cost more than the kernel's read itself.
         var field = 2, start = close + 1, state: UInt8?, flags: UInt64?
-        var utime: UInt64?, stime: UInt64?, threads: Int64?, startTicks: UInt64?, rss: Int64?
+        var utime: UInt64?, stime: UInt64?, threads: Int64?, startTicks: UInt64?, rss: Int64?, vsize: UInt64?
         var index = close + 1
         while index <= bytes.endIndex {
             let atEnd = index == bytes.endIndex || bytes[index] == ByteFields.newline
@@ -46,6 +48,7 @@ public struct PIDStat: Sendable, Equatable {
                     case 15: stime = ByteFields.unsigned(value)
                     case 20: threads = ByteFields.signed(value)
                     case 22: startTicks = ByteFields.unsigned(value)
+                    case 23: vsize = ByteFields.unsigned(value)
                     case 24: rss = ByteFields.signed(value)
                     default: break
                     }
@@ -61,7 +64,8 @@ public struct PIDStat: Sendable, Equatable {
         }
         return PIDStat(
             pid: Int32(truncatingIfNeeded: pid), comm: ByteFields.text(bytes[(open + 1)..<close]), state: state,
-            flags: flags, utimeTicks: utime, stimeTicks: stime, numThreads: threads, startTicks: startTicks, rssPages: rss)
+            flags: flags, utimeTicks: utime, stimeTicks: stime, numThreads: threads, startTicks: startTicks, rssPages: rss,
+            vsizeBytes: vsize ?? 0)
     }
 
     /// psutil's names for the kernel's one-letter states.
@@ -99,6 +103,19 @@ public struct PIDStatus: Sendable, Equatable {
         }
         guard let uid else { throw ParseError(file: "PID/status", line: 0, reason: "no Uid line") }
         return PIDStatus(realUID: uid)
+    }
+
+    /// `FDSize`: how many descriptors the process's table holds now; every open one is below it.
+    public static func fdTableSize(_ bytes: [UInt8]) throws(ParseError) -> Int {
+        var size: UInt64?
+        ByteFields.eachLine(bytes[...]) { line in
+            guard line.starts(with: "FDSize:".utf8) else { return true }
+            let fields = ByteFields.fields(line)
+            size = fields.count >= 2 ? ByteFields.unsigned(fields[1]) : nil
+            return false
+        }
+        guard let size, size <= Int32.max else { throw ParseError(file: "PID/status", line: 0, reason: "no FDSize line") }
+        return Int(size)
     }
 }
 
