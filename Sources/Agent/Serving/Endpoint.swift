@@ -7,7 +7,8 @@ import HostMetrics
 import Synchronization
 
 /// Answers endpoint requests from the latest snapshot. Each `/metrics` variant (format × gzip) is rendered
-/// once per snapshot and cached, so a thousand scrapes of one snapshot cost one rendering.
+/// once per snapshot and cached, so a thousand scrapes of one snapshot cost one rendering, and handed to the
+/// C server as one shared body, so a thousand responses waiting to be sent cost one copy.
 final class Endpoint: Sendable {
     /// What a cached page depends on besides the snapshot; the push report is small and compared whole,
     /// so a page is never stale about the spool.
@@ -21,7 +22,13 @@ final class Endpoint: Sendable {
     let agent: AgentInfo
     private let auth: BearerAuth
     private let pushReport: @Sendable () -> PushReport?
-    private let metricsCache = Mutex<(sequence: UInt64, bodies: [Variant: [UInt8]])>((0, [:]))
+    /// A rendered page and the same bytes as the server sends them.
+    private struct CachedPage {
+        var bytes: [UInt8]
+        var shared: SharedBody
+    }
+
+    private let metricsCache = Mutex<(sequence: UInt64, pages: [Variant: CachedPage])>((0, [:]))
 
     init(store: SnapshotStore, agent: AgentInfo, auth: BearerAuth, pushReport: @escaping @Sendable () -> PushReport? = { nil }) {
         self.store = store
@@ -30,43 +37,55 @@ final class Endpoint: Sendable {
         self.pushReport = pushReport
     }
 
-    func respond(to request: Request) -> Response {
-        if let denied = auth.deny(request) { return denied }
+    func respond(to request: Request) -> Response { serve(request).response }
+
+    /// The response, and the shared body that holds its bytes when they are a cached page.
+    func serve(_ request: Request) -> (response: Response, shared: SharedBody?) {
+        if let denied = auth.deny(request) { return (denied, nil) }
         switch Router.route(request) {
         case .failure(let error):
-            return error.response
+            return (error.response, nil)
         case .success(let route):
             let snapshot = store.latest
             let push = pushReport()
             var gzip = false
             if case .metrics = route { gzip = AcceptHeader.preferred(["gzip"], in: request.header("accept-encoding")) == "gzip" }
+            var shared: SharedBody?
             var response = Responder.respond(
                 to: route, snapshot: snapshot, agent: agent, now: HostClock.wall(), push: push,
                 metricsBody: { format, collectors in
-                    metricsBody(snapshot, Variant(format: format, gzip: gzip, push: push), collectors: collectors)
+                    let variant = Variant(format: format, gzip: gzip, push: push)
+                    guard let page = cachedPage(snapshot, variant, collectors: collectors) else {
+                        return render(snapshot, variant, collectors: collectors)
+                    }
+                    shared = page.shared
+                    return page.bytes
                 })
             if gzip { response.headers.append(("Content-Encoding", "gzip")) }
-            return response
+            return (response, shared)
         }
     }
 
-    private func metricsBody(_ snapshot: Snapshot?, _ variant: Variant, collectors: Set<String>?) -> [UInt8] {
-        func render() -> [UInt8] {
-            let text = MetricsPage.render(snapshot, agent: agent, format: variant.format, collectors: collectors, push: variant.push)
-            return variant.gzip ? Self.gzip(text) : text
-        }
-        // Filtered scrapes are rare and vary endlessly: only the full page is cached.
-        guard let snapshot, collectors == nil else { return render() }
+    private func render(_ snapshot: Snapshot?, _ variant: Variant, collectors: Set<String>?) -> [UInt8] {
+        let text = MetricsPage.render(snapshot, agent: agent, format: variant.format, collectors: collectors, push: variant.push)
+        return variant.gzip ? Self.gzip(text) : text
+    }
+
+    /// The full page of this snapshot, rendered on first use; nil for filtered scrapes, which are rare and
+    /// vary endlessly, so only the full page is cached.
+    private func cachedPage(_ snapshot: Snapshot?, _ variant: Variant, collectors: Set<String>?) -> CachedPage? {
+        guard let snapshot, collectors == nil else { return nil }
         let cached = metricsCache.withLock { cache in
-            cache.sequence == snapshot.sequence ? cache.bodies[variant] : nil
+            cache.sequence == snapshot.sequence ? cache.pages[variant] : nil
         }
         if let cached { return cached }
-        let body = render()
+        let bytes = render(snapshot, variant, collectors: nil)
+        let page = CachedPage(bytes: bytes, shared: SharedBody(bytes))
         metricsCache.withLock { cache in
             if cache.sequence != snapshot.sequence { cache = (snapshot.sequence, [:]) }
-            cache.bodies[variant] = body
+            cache.pages[variant] = page
         }
-        return body
+        return page
     }
 
     static func gzip(_ bytes: [UInt8]) -> [UInt8] {

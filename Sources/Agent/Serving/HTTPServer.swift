@@ -80,11 +80,17 @@ private func handleRequest(
         let field = parsed.headers[index]
         headers.append((text(field.name, field.name_len) ?? "", text(field.value, field.value_len) ?? ""))
     }
-    let response = endpoint.respond(
-        to: Request(
+    let (response, shared) = endpoint.serve(
+        Request(
             method: text(parsed.method, parsed.method_len) ?? "", target: text(parsed.target, parsed.target_len) ?? "",
             headers: headers))
     let responseHeaders = response.headers.map { "\($0.name): \($0.value)\r\n" }.joined()
+    if let shared {
+        // A cached page: the server keeps a reference to the one copy rather than copying it per response.
+        chs_respond_body(responder, Int32(response.status), response.contentType,
+                         responseHeaders.isEmpty ? nil : responseHeaders, shared.pointer)
+        return
+    }
     response.body.withUnsafeBufferPointer { body in
         chs_respond(responder, Int32(response.status), response.contentType,
                     responseHeaders.isEmpty ? nil : responseHeaders,
