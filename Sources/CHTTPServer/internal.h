@@ -40,6 +40,7 @@ typedef struct chs_conn {
     int read_paused;            /* over budget: not reading (nor epoll-watching input) until output drains */
     uint32_t events;            /* what epoll watches for */
     int rejected;               /* a 503 on its way out at the connection limit; not counted as open */
+    int backlogged;             /* HTTP/1.1: whole requests wait in rbuf for the loop's next turn */
     void *h2;                   /* the nghttp2 session once the connection speaks HTTP/2 */
     chs_h2_stream *h2_streams;  /* every open stream, freed with the connection */
     chs_h2_stream *h2_ready;    /* complete requests not yet answered, in arrival order */
@@ -62,6 +63,7 @@ struct chs_server {
     size_t released;       /* bytes freed since the last malloc_trim */
     int starved;           /* some connection stopped taking requests for the global budget */
     int resume;            /* the budget freed up: let starved connections go on */
+    int backlog;           /* some connection is backlogged: the loop polls without sleeping */
     int64_t next_sweep_ms; /* the earliest time a connection may time out; INT64_MAX when none can */
     uint64_t accepted, rejected, evicted, requests, bad_requests, timeouts;
 };
@@ -84,6 +86,8 @@ void chs_account_output(chs_server *server, long delta);
  * count_output: whether queued output counts too (not for opening an HTTP/2 stream, which costs little). */
 int chs_over_budget(chs_conn *conn, int count_output);
 void chs_conn_resume_starved(chs_server *server);
+/* Serves connections whose pipelined requests were left for this turn. */
+void chs_conn_serve_backlog(chs_server *server);
 /* Records a time at which a connection may time out, so the loop wakes for it (and not before). */
 static inline void chs_deadline(struct chs_server *server, int64_t at_ms) {
     if (at_ms < server->next_sweep_ms) server->next_sweep_ms = at_ms;

@@ -199,6 +199,7 @@ static void *run_loop(void *arg) {
             int64_t wait = server->next_sweep_ms - chs_now_ms();
             timeout = wait < 0 ? 0 : wait > INT32_MAX ? INT32_MAX : (int)wait;
         }
+        if (server->backlog) timeout = 0; /* requests already read are waiting: look at events, then serve them */
         int n = epoll_wait(server->epoll_fd, events, 64, timeout);
         if (n < 0 && errno != EINTR) break;
         for (int i = 0; i < n; i++) {
@@ -223,6 +224,7 @@ static void *run_loop(void *arg) {
             chs_conn_readable(server, conn);
         }
         if (server->resume) chs_conn_resume_starved(server);
+        if (server->backlog) chs_conn_serve_backlog(server);
         int64_t now = chs_now_ms();
         if (now >= server->next_sweep_ms) {
             chs_conn_sweep(server, now);
