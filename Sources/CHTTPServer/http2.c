@@ -71,6 +71,7 @@ static void stream_free(chs_conn *conn, chs_h2_stream *stream) {
             break;
         }
     drop_fields(conn, stream);
+    if (stream->answered) conn->h2_answering--;
     chs_account(conn, -(long)(CHS_STREAM_BYTES + chs_body_charge(stream->body)));
     chs_body_release(stream->body);
     free(stream);
@@ -230,6 +231,7 @@ void chs_h2_respond(chs_responder *responder, int status, const char *content_ty
 #undef NV
     nghttp2_data_provider provider = {.source.ptr = stream, .read_callback = read_body};
     int with_body = !responder->is_head && body_len > 0;
+    if (!stream->answered) responder->conn->h2_answering++;
     stream->answered = 1;
     if (with_body) {
         stream->body = shared ? chs_body_retain(shared) : chs_body_private(body, body_len);
@@ -392,11 +394,7 @@ int64_t chs_h2_oldest_stream_ms(const chs_conn *conn) {
     return oldest;
 }
 
-int chs_h2_answering(const chs_conn *conn) {
-    for (const chs_h2_stream *stream = conn->h2_streams; stream; stream = stream->next)
-        if (stream->answered) return 1;
-    return 0;
-}
+int chs_h2_answering(const chs_conn *conn) { return conn->h2_answering > 0; }
 
 void chs_h2_free(chs_conn *conn) {
     if (conn->h2) nghttp2_session_del(conn->h2);

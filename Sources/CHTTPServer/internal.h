@@ -44,6 +44,7 @@ typedef struct chs_conn {
     void *h2;                   /* the nghttp2 session once the connection speaks HTTP/2 */
     chs_h2_stream *h2_streams;  /* every open stream, freed with the connection */
     chs_h2_stream *h2_ready;    /* complete requests not yet answered, in arrival order */
+    int h2_answering;           /* streams answered and still open (sending) */
 } chs_conn;
 
 struct chs_server {

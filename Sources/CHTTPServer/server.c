@@ -135,11 +135,15 @@ static chs_conn *pick_victim(chs_server *server) {
     int64_t now = chs_now_ms();
     chs_conn *spared[8];
     int spared_count = 0;
+    chs_conn *lingering = NULL; /* the one lingering longest, whose peer has had most time to read */
+    for (chs_conn *conn = server->conns; conn; conn = conn->next)
+        if (!conn->rejected && conn->linger_until_ms && (!lingering || conn->linger_until_ms < lingering->linger_until_ms))
+            lingering = conn;
+    if (lingering) return lingering;
     for (;;) {
         chs_conn *victim = NULL;
         for (chs_conn *conn = server->conns; conn; conn = conn->next) {
             if (conn->rejected) continue;
-            if (conn->linger_until_ms) return conn;
             int answering = conn->h2 ? chs_h2_answering(conn) || conn->wlen != conn->woff : conn->answering;
             if (answering && now - conn->last_activity_ms < CHS_BUSY_MS) continue;
             int kept = 0;
