@@ -53,7 +53,7 @@ import Testing
                 + "slowest \(figures["good_slowest_ms"] ?? "-") ms")
             // Every request of the well-behaved client is answered (a 200 with its whole body), throughout.
             #expect(figures["good_failures"] as? Int == 0, "\(attack): \(figures)")
-            #expect((figures["good_ok"] as? Int ?? 0) >= 20, "\(attack): \(figures)")
+            #expect((figures["good_ok"] as? Int ?? 0) >= 10, "\(attack): \(figures)")
             #expect(kib("rss_peak_kib") < 64 * 1024, "\(attack): \(figures)")
             // Once the attackers are gone (the agent holds no more descriptors than before), memory is back.
             #expect(figures["fds_left"] as? Int ?? .max <= 2, "\(attack): \(figures)")
