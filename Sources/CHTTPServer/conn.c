@@ -464,11 +464,14 @@ void chs_conn_readable(chs_server *server, chs_conn *conn) {
         readable_h2(server, conn);
         return;
     }
-    for (;;) {
+    for (int drains = 0;; drains++) {
         if (conn->linger_until_ms || conn->rejected) { /* a rejected one has no request buffer: it only drains */
             char discard[4096];
             ssize_t n = recv(conn->fd, discard, sizeof discard, 0);
-            if (n > 0) continue;
+            /* A peer that floods a lingering connection is drained a little per turn, not for as long as
+             * it keeps sending. */
+            if (n > 0 && drains < 16) continue;
+            if (n > 0) return;
             if (n < 0 && errno == EINTR) continue;
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
             chs_conn_close(server, conn);
