@@ -4,6 +4,8 @@ keeps fetching /metrics on fresh connections; the agent's RSS is sampled from /p
 Usage:
   exhaustion.py attacks PORT PID SECONDS [NAME,...]   the attacks below (or those named), one after another
   exhaustion.py busy PORT LIMIT            LIMIT busy clients hold every slot; one more must get a 503
+  exhaustion.py pingidle PORT              an HTTP/2 connection with no stream, PINGing every 0.2 s: seconds
+                                           until the agent closes it (gives up after 10)
 
 Attacks (loopback only; every loop is bounded in count and time):
   h2_window0   250 HTTP/2 connections announcing SETTINGS_INITIAL_WINDOW_SIZE=0, 100 /metrics streams each
@@ -12,12 +14,15 @@ Attacks (loopback only; every loop is bounded in count and time):
   slowloris    256 HTTP/1.1 connections trickling header lines, reconnecting when closed
 
 Prints one JSON object: per attack the RSS before, the peak during, the RSS once the agent has closed
-every attacking connection (its descriptor count back to where it was), and how the good client fared.
+every attacking connection (its descriptor count back to where it was), how the good client fared, how
+many times the agent ended an attacking connection, and how many it still held open at the deadline.
 """
 import asyncio
 import json
 import os
 import resource
+import socket
+import struct
 import sys
 import time
 
@@ -41,6 +46,16 @@ def rss_kib(pid):
 
 def open_fds(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def established(writer):
+    """Whether the agent still holds the connection open: TCP_INFO's state, without reading what it sent
+    (a FIN puts our side in CLOSE_WAIT, a reset in CLOSE)."""
+    sock = writer.get_extra_info("socket")
+    try:
+        return struct.unpack("B", sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[:1])[0] == 1
+    except OSError:
+        return False
 
 
 def h2_opening(window, streams, end_stream=True):
@@ -80,7 +95,9 @@ async def good_client(port, deadline, report):
 
 
 async def hold(port, opening, deadline, read, ping=False, reconnect=False):
-    """One attacking connection: sends `opening`, then (PINGs and) waits; reads only if `read`."""
+    """One attacking connection: sends `opening`, then (PINGs and) waits; reads only if `read`. Returns how
+    many times the agent ended it, and whether it was still open at the deadline."""
+    ended = 0
     while time.monotonic() < deadline:
         try:
             reader, writer = await asyncio.wait_for(asyncio.open_connection(HOST, port), 2)
@@ -102,15 +119,24 @@ async def hold(port, opening, deadline, read, ping=False, reconnect=False):
                         pass
                 else:
                     await asyncio.sleep(0.5)
+                    if not reconnect and not established(writer):
+                        break
         except (ConnectionError, OSError):
             pass
+        if time.monotonic() < deadline or not established(writer):
+            ended += 1
+        else:
+            writer.close()
+            return ended, True
         writer.close()
         if not reconnect:
             await asyncio.sleep(max(0, deadline - time.monotonic()))
-            return
+            return ended, False
+    return ended, False
 
 
 async def slowloris_one(port, deadline):
+    ended = 0
     while time.monotonic() < deadline:
         try:
             reader, writer = await asyncio.wait_for(asyncio.open_connection(HOST, port), 2)
@@ -123,9 +149,15 @@ async def slowloris_one(port, deadline):
                         break
                 except asyncio.TimeoutError:
                     pass
+            if time.monotonic() >= deadline and established(writer):
+                writer.close()
+                return ended, True
+            ended += 1
             writer.close()
         except (ConnectionError, OSError, asyncio.TimeoutError):
+            ended += 1
             await asyncio.sleep(0.05)
+    return ended, False
 
 
 async def attack(name, port, pid, seconds, attackers):
@@ -139,8 +171,11 @@ async def attack(name, port, pid, seconds, attackers):
     while time.monotonic() < deadline:
         peak = max(peak, rss_kib(pid))
         await asyncio.sleep(0.05)
-    await asyncio.gather(*tasks, return_exceptions=True)
+    outcomes = await asyncio.gather(*tasks, return_exceptions=True)
     await good
+    report.update(ended_by_agent=sum(o[0] for o in outcomes if isinstance(o, tuple)),
+                  held_at_deadline=sum(o[1] for o in outcomes if isinstance(o, tuple)),
+                  attacker_errors=sum(not isinstance(o, tuple) for o in outcomes))
     peak = max(peak, rss_kib(pid))
     # After: once the agent holds no more descriptors than before the attack (it has closed them all).
     settle = time.monotonic() + 10
@@ -204,8 +239,27 @@ async def busy(port, limit):
     print(json.dumps(outcome, sort_keys=True))
 
 
+async def ping_idle(port):
+    reader, writer = await asyncio.open_connection(HOST, port)
+    writer.write(h2_opening(None, 0))
+    started, n = time.monotonic(), 0
+    while time.monotonic() - started < 10:
+        writer.write(b"\x00\x00\x08\x06\x00\x00\x00\x00\x00" + n.to_bytes(8, "big"))
+        n += 1
+        try:
+            if not await asyncio.wait_for(reader.read(65536), 0.2):
+                break
+        except asyncio.TimeoutError:
+            pass
+        except ConnectionError:
+            break
+    print(json.dumps({"closed_after_s": round(time.monotonic() - started, 2), "pings": n}))
+
+
 if sys.argv[1] == "attacks":
     asyncio.run(attacks(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]),
                         sys.argv[5].split(",") if len(sys.argv) > 5 else None))
+elif sys.argv[1] == "pingidle":
+    asyncio.run(ping_idle(int(sys.argv[2])))
 else:
     asyncio.run(busy(int(sys.argv[2]), int(sys.argv[3])))

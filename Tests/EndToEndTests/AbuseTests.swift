@@ -55,6 +55,15 @@ import Testing
             #expect(figures["good_failures"] as? Int == 0, "\(attack): \(figures)")
             #expect((figures["good_ok"] as? Int ?? 0) >= 10, "\(attack): \(figures)")
             #expect(kib("rss_peak_kib") < 64 * 1024, "\(attack): \(figures)")
+            // The agent takes every slot back: a connection that does not take its answers (or never opens
+            // its window) is closed at the request timeout, 3 s here, within the 6 s of the attack; those
+            // that reconnect are each ended at least once.
+            #expect(figures["attacker_errors"] as? Int == 0, "\(attack): \(figures)")
+            if attack == "h2_window0" || attack == "h1_pipeline" {
+                #expect(figures["held_at_deadline"] as? Int == 0, "\(attack): \(figures)")
+            } else {
+                #expect((figures["ended_by_agent"] as? Int ?? 0) >= 256, "\(attack): \(figures)")
+            }
             // Once the attackers are gone (the agent holds no more descriptors than before), memory is back.
             #expect(figures["fds_left"] as? Int ?? .max <= 2, "\(attack): \(figures)")
             #expect(kib("rss_after_kib") < 32 * 1024, "\(attack): \(figures)")
@@ -72,6 +81,19 @@ import Testing
             try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
         #expect(outcome["answer"] as? String == "HTTP/1.1 503 Service Unavailable", "\(outcome)")
         #expect(outcome["whole"] as? Bool == true, "\(outcome)")
+    }
+
+    /// PINGs are not activity: an HTTP/2 connection that opens no stream and PINGs five times a second is
+    /// closed at the idle timeout (2 s here) all the same.
+    @Test func pingsDoNotKeepAnIdleConnectionOpen() throws {
+        let agent = try RunningAgent(environment: fixtureEnvironment.merging(["HTTP_IDLE_TIMEOUT": "2"]) { $1 })
+        defer { _ = agent.stop() }
+        let port = String(agent.baseURL.split(separator: ":").last!)
+        let result = try run("python3", [Paths.repository + "/Tests/Abuse/exhaustion.py", "pingidle", port])
+        let outcome = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
+        let seconds = outcome["closed_after_s"] as? Double ?? 99
+        #expect(seconds >= 1.5 && seconds < 4, "\(outcome)")
     }
 
     /// schemathesis generates requests from openapi.yaml and checks every answer against it.
