@@ -1,8 +1,12 @@
 /* One client connection: reading request heads, dispatching them in order (pipelining), writing
- * responses with backpressure, and the timeouts that keep idle and slow clients from holding slots. */
+ * responses with backpressure, and the timeouts that keep idle and slow clients from holding slots.
+ * Memory is bounded per connection and in total: a connection over its budget (or any, when the server is
+ * over its own) takes no new request and is not even read until its output drains, and its deadline runs
+ * on regardless, so a peer that asks and never reads is closed rather than fed. */
 #include "internal.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +17,13 @@
 #include <unistd.h>
 
 #define CHS_LINGER_MS 2000
+/* Freed this much since the last trim: give the heap's free pages back to the system. An attack's worth
+ * of connections leaves megabytes of small free chunks that glibc would otherwise keep. */
+#define CHS_TRIM_BYTES (4u << 20)
+/* What a connection costs beyond what chs_account sees: its read buffer, nghttp2's session. */
+#define CHS_CONN_BASE_BYTES 32768
+/* Pipelined requests answered per connection per turn of the loop. */
+#define CHS_ANSWERS_PER_TURN 4
 
 int64_t chs_now_ms(void) {
     struct timespec ts;
@@ -20,25 +31,64 @@ int64_t chs_now_ms(void) {
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void watch(chs_server *server, chs_conn *conn, int writes) {
-    struct epoll_event event = {.events = EPOLLIN | EPOLLRDHUP | (writes ? EPOLLOUT : 0), .data.ptr = conn};
-    if (conn->watching_writes != writes && epoll_ctl(server->epoll_fd, EPOLL_CTL_MOD, conn->fd, &event) == 0)
-        conn->watching_writes = writes;
+void chs_account_output(chs_server *server, long delta) {
+    server->buffered = (size_t)((long)server->buffered + delta);
+    if (delta < 0 && server->starved && server->buffered < server->config.max_buffered_bytes / 2) server->resume = 1;
 }
 
-chs_conn *chs_conn_open(chs_server *server, int fd) {
+void chs_account(chs_conn *conn, long delta) {
+    conn->held = (size_t)((long)conn->held + delta);
+    chs_account_output(conn->server, delta);
+}
+
+int chs_over_budget(chs_conn *conn, int count_output) {
+    chs_server *server = conn->server;
+    size_t queued = count_output ? conn->wlen - conn->woff : 0;
+    if (conn->held >= server->config.write_high_water || queued >= server->config.write_high_water) return 1;
+    /* The total is spent: connections that already hold something wait; one that holds nothing may still
+     * take a request, so a newcomer is answered whatever the others have queued (its answer is bounded). */
+    if (server->buffered >= server->config.max_buffered_bytes && (conn->held || queued || conn->tail)) {
+        server->starved = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Level-triggered epoll reports unread input again and again: a connection that must not read is not
+ * watched for it, or the loop would spin. Errors and hang-ups are reported whatever is asked. */
+static void set_interest(chs_server *server, chs_conn *conn) {
+    uint32_t events = (conn->read_paused ? 0 : EPOLLIN | EPOLLRDHUP) | (conn->watching_writes ? EPOLLOUT : 0);
+    if (events == conn->events) return;
+    struct epoll_event event = {.events = events, .data.ptr = conn};
+    if (epoll_ctl(server->epoll_fd, EPOLL_CTL_MOD, conn->fd, &event) == 0) conn->events = events;
+}
+
+static void watch(chs_server *server, chs_conn *conn, int writes) {
+    conn->watching_writes = writes;
+    set_interest(server, conn);
+}
+
+static void pause_reading(chs_server *server, chs_conn *conn, int paused) {
+    conn->read_paused = paused;
+    set_interest(server, conn);
+}
+
+static chs_conn *conn_new(chs_server *server, int fd, int rejected) {
     chs_conn *conn = calloc(1, sizeof *conn);
     if (!conn) return NULL;
-    conn->rbuf = malloc(server->config.max_header_bytes);
-    if (!conn->rbuf) {
+    /* A rejected connection only drains input after its 503; it needs no request buffer. */
+    conn->rbuf = rejected ? NULL : malloc(server->config.max_header_bytes);
+    if (!rejected && !conn->rbuf) {
         free(conn);
         return NULL;
     }
     conn->fd = fd;
     conn->server = server;
+    conn->rejected = rejected;
     conn->last_activity_ms = chs_now_ms();
     chs_deadline(server, conn->last_activity_ms + server->config.idle_timeout_ms);
-    struct epoll_event event = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = conn};
+    conn->events = EPOLLIN | EPOLLRDHUP;
+    struct epoll_event event = {.events = conn->events, .data.ptr = conn};
     if (epoll_ctl(server->epoll_fd, EPOLL_CTL_ADD, fd, &event) != 0) {
         free(conn->rbuf);
         free(conn);
@@ -47,21 +97,52 @@ chs_conn *chs_conn_open(chs_server *server, int fd) {
     conn->next = server->conns;
     if (server->conns) server->conns->prev = conn;
     server->conns = conn;
-    server->open_connections++;
+    if (rejected) server->rejecting++;
+    else server->open_connections++;
     return conn;
 }
 
+chs_conn *chs_conn_open(chs_server *server, int fd) { return conn_new(server, fd, 0); }
+
+static void start_lingering(chs_server *server, chs_conn *conn);
+static int flush(chs_server *server, chs_conn *conn);
+
+/* At the connection limit with nobody to evict: the 503 is written, the write side shut, and the input
+ * drained for a moment before the close, so the client reads an answer instead of a reset (closing with
+ * its request unread would make the kernel send RST). Only so many linger at once; past that, plain close. */
+void chs_conn_reject(chs_server *server, int fd) {
+    static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                               "Retry-After: 1\r\nConnection: close\r\n\r\n";
+    chs_conn *conn = server->rejecting < server->config.max_connections ? conn_new(server, fd, 1) : NULL;
+    if (!conn) {
+        (void)!send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+        close(fd);
+        return;
+    }
+    conn->close_after_write = 1;
+    if (chs_conn_append(conn, (const uint8_t *)busy, sizeof busy - 1) != 0) {
+        chs_conn_close(server, conn);
+        return;
+    }
+    flush(server, conn);
+}
+
 void chs_conn_close(chs_server *server, chs_conn *conn) {
+    server->released += CHS_CONN_BASE_BYTES + conn->wcap + conn->held;
     epoll_ctl(server->epoll_fd, EPOLL_CTL_DEL, conn->fd, NULL);
     close(conn->fd);
     conn->fd = -1;
     chs_stream_detach(server, conn->event_stream);
     conn->event_stream = NULL;
     chs_h2_free(conn);
+    conn->wlen = conn->woff = 0;
+    chs_conn_release_output(conn);
+    chs_account(conn, -(long)conn->held); /* nothing should be left; the budget must not leak if it is */
     if (conn->prev) conn->prev->next = conn->next;
     else server->conns = conn->next;
     if (conn->next) conn->next->prev = conn->prev;
-    server->open_connections--;
+    if (conn->rejected) server->rejecting--;
+    else server->open_connections--;
     conn->next = server->closed;
     server->closed = conn;
 }
@@ -74,6 +155,20 @@ void chs_conn_free_closed(chs_server *server) {
         free(conn->wbuf);
         free(conn);
     }
+    if (server->released >= CHS_TRIM_BYTES) {
+        malloc_trim(0);
+        server->released = 0;
+    }
+}
+
+/* The budget freed up: connections that stopped for it take requests again (and are read again). */
+void chs_conn_resume_starved(chs_server *server) {
+    server->resume = server->starved = 0;
+    for (chs_conn *conn = server->conns, *next; conn; conn = next) {
+        next = conn->next;
+        if (conn->linger_until_ms || conn->rejected) continue;
+        if (conn->read_paused || conn->h2) chs_conn_writable(server, conn);
+    }
 }
 
 /* After the last response of a connection we are closing: stop sending, keep reading (and discarding)
@@ -82,33 +177,74 @@ static void start_lingering(chs_server *server, chs_conn *conn) {
     shutdown(conn->fd, SHUT_WR);
     conn->linger_until_ms = chs_now_ms() + CHS_LINGER_MS;
     conn->rlen = 0;
+    conn->answering = 0;
+    conn->request_started_ms = 0;
     chs_deadline(server, conn->linger_until_ms);
+    if (conn->read_paused) pause_reading(server, conn, 0); /* draining input is the point now */
+}
+
+/* Counts bytes the socket took: from wbuf first, then the tail. */
+static void consume(chs_conn *conn, size_t sent) {
+    size_t head = conn->wlen - conn->woff;
+    size_t from_head = sent < head ? sent : head;
+    conn->woff += from_head;
+    if (conn->tail) {
+        conn->tail_off += sent - from_head;
+        if (conn->tail_off == conn->tail->len) chs_conn_release_output(conn);
+    }
+}
+
+/* Everything queued is written: the answer is complete, so the request's deadline ends here; the next
+ * pipelined request (if one waits) starts its own. */
+static void drained(chs_server *server, chs_conn *conn) {
+    conn->wlen = conn->woff = 0;
+    conn->output_since_ms = 0;
+    chs_conn_release_output(conn);
+    if (conn->answering && !conn->h2) {
+        int64_t now = chs_now_ms();
+        conn->answering = 0;
+        conn->last_activity_ms = now;
+        conn->request_started_ms = 0;
+        if (conn->rlen && !conn->close_after_write) {
+            conn->request_started_ms = now;
+            chs_deadline(server, now + server->config.request_timeout_ms);
+        }
+        chs_deadline(server, now + server->config.idle_timeout_ms);
+    }
+    watch(server, conn, 0);
+    if (conn->read_paused && !conn->linger_until_ms) pause_reading(server, conn, 0);
 }
 
 /* Writes what is queued; returns -1 if the connection was closed. */
 static int flush(chs_server *server, chs_conn *conn) {
-    while (conn->woff < conn->wlen) {
-        ssize_t n = send(conn->fd, conn->wbuf + conn->woff, conn->wlen - conn->woff, MSG_NOSIGNAL);
+    while (conn->woff < conn->wlen || conn->tail) {
+        struct iovec parts[2];
+        int count = 0;
+        if (conn->woff < conn->wlen) parts[count++] = (struct iovec){conn->wbuf + conn->woff, conn->wlen - conn->woff};
+        if (conn->tail)
+            parts[count++] = (struct iovec){conn->tail->data + conn->tail_off, conn->tail->len - conn->tail_off};
+        struct msghdr message = {.msg_iov = parts, .msg_iovlen = (size_t)count};
+        ssize_t n = sendmsg(conn->fd, &message, MSG_NOSIGNAL);
         if (n > 0) {
-            conn->woff += (size_t)n;
-            conn->last_activity_ms = chs_now_ms();
+            consume(conn, (size_t)n);
+            /* Over HTTP/2 written bytes may be PING and SETTINGS acknowledgements: its frames say what
+             * counts as work (see on_frame_send in http2.c). */
+            if (!conn->h2) conn->last_activity_ms = chs_now_ms();
             continue;
         }
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (!conn->output_since_ms) {
+                conn->output_since_ms = chs_now_ms();
+                chs_deadline(server, conn->output_since_ms + server->config.request_timeout_ms);
+            }
             watch(server, conn, 1);
             return 0;
         }
         chs_conn_close(server, conn);
         return -1;
     }
-    conn->wlen = conn->woff = 0;
-    if (conn->event_stream && conn->wbuf) { /* idle until the next event: hold no buffer meanwhile */
-        free(conn->wbuf);
-        conn->wbuf = NULL;
-        conn->wcap = 0;
-    }
-    watch(server, conn, 0);
+    drained(server, conn);
     if (conn->close_after_write && !conn->linger_until_ms) start_lingering(server, conn);
     return 0;
 }
@@ -117,7 +253,7 @@ void chs_conn_fail(chs_server *server, chs_conn *conn, int status, const char *m
     char body[256];
     int n = snprintf(body, sizeof body, "{\"error\":\"%s\",\"status\":%d}", message, status);
     __atomic_add_fetch(&server->bad_requests, 1, __ATOMIC_RELAXED);
-    chs_write_response(conn, status, "application/json", NULL, (const uint8_t *)body, (size_t)n, 1, 0);
+    chs_write_response(conn, status, "application/json", NULL, (const uint8_t *)body, (size_t)n, NULL, 1, 0);
     conn->rlen = 0;
 }
 
@@ -202,6 +338,7 @@ static void enter_h2(chs_server *server, chs_conn *conn) {
     if (conn->rlen && chs_h2_recv(server, conn, (const uint8_t *)conn->rbuf, conn->rlen) != 0) conn->close_after_write = 1;
     conn->rlen = 0;
     conn->request_started_ms = 0;
+    conn->answering = 0;
 }
 
 static void request_started(chs_server *server, chs_conn *conn, int64_t now) {
@@ -209,8 +346,8 @@ static void request_started(chs_server *server, chs_conn *conn, int64_t now) {
     chs_deadline(server, now + server->config.request_timeout_ms);
 }
 
-/* Answers every complete request in the buffer, in order, until output backs up. */
-static void process(chs_server *server, chs_conn *conn) {
+/* Answers complete requests in the buffer, in order, until output backs up or *answers_left runs out. */
+static void process(chs_server *server, chs_conn *conn, int *answers_left) {
     const chs_config *config = &server->config;
     /* A connection carrying an event stream has answered its last request; what it sends now is ignored. */
     if (conn->event_stream) {
@@ -229,7 +366,11 @@ static void process(chs_server *server, chs_conn *conn) {
         enter_h2(server, conn);
         return;
     }
-    while (!conn->h2 && conn->rlen > 0 && !conn->close_after_write && conn->wlen - conn->woff < config->write_high_water) {
+    /* A pipelined request waits while an answer's body is still going out (conn->tail) or the connection
+     * (or the server) is over budget: a client that pipelines and never reads holds one answer, not a
+     * megabyte of them. */
+    while (!conn->h2 && conn->rlen > 0 && !conn->close_after_write && !conn->tail && !chs_over_budget(conn, 1) &&
+           *answers_left > 0) {
         chs_http1_request request = {.headers = headers, .num_headers = config->max_headers};
         int consumed = chs_http1_parse(conn->rbuf, conn->rlen, &request);
         const char *line_end = memchr(conn->rbuf, '\n', conn->rlen);
@@ -245,6 +386,8 @@ static void process(chs_server *server, chs_conn *conn) {
         } else if (consumed < 0) {
             chs_conn_fail(server, conn, 400, "malformed request");
         } else {
+            conn->last_activity_ms = chs_now_ms();
+            --*answers_left;
             dispatch(server, conn, &request);
             if (conn->close_after_write) return; /* dispatch refused it (400, 413): the input is dropped */
             if (conn->event_stream) {
@@ -257,10 +400,43 @@ static void process(chs_server *server, chs_conn *conn) {
             }
             memmove(conn->rbuf, conn->rbuf + consumed, conn->rlen - (size_t)consumed);
             conn->rlen -= (size_t)consumed;
-            conn->request_started_ms = 0;
-            if (conn->rlen) request_started(server, conn, chs_now_ms());
+            /* The request's deadline runs on until its answer is written (drained() ends it). */
             if (conn->h2) enter_h2(server, conn); /* upgraded: the rest is the client's HTTP/2 preface */
         }
+    }
+}
+
+static int pump_h2(chs_server *server, chs_conn *conn);
+
+/* Answers what the buffer holds and writes it, again while the socket takes each answer whole (an answer
+ * that leaves a tail stops the taking of requests until it is written), up to CHS_ANSWERS_PER_TURN: a
+ * client pipelining hundreds of requests into a roomy loopback socket would otherwise be served them all
+ * before anyone else is looked at (behind 250 such clients a fresh one waited up to 1.9 s with 16 a
+ * turn, 0.3 s with 2 or 4). The rest waits for the loop's next turn (chs_conn_serve_backlog). -1 if
+ * closed. */
+static int serve_buffered(chs_server *server, chs_conn *conn) {
+    int answers_left = CHS_ANSWERS_PER_TURN;
+    for (;;) {
+        size_t before = conn->rlen;
+        process(server, conn, &answers_left);
+        if (conn->h2) return pump_h2(server, conn);
+        if (flush(server, conn) != 0) return -1;
+        if (conn->linger_until_ms || conn->watching_writes || conn->rlen == 0) return 0;
+        if (answers_left == 0) {
+            conn->backlogged = server->backlog = 1;
+            return 0;
+        }
+        if (conn->rlen == before) return 0;
+    }
+}
+
+void chs_conn_serve_backlog(chs_server *server) {
+    server->backlog = 0;
+    for (chs_conn *conn = server->conns, *next; conn; conn = next) {
+        next = conn->next;
+        if (!conn->backlogged) continue;
+        conn->backlogged = 0;
+        if (conn->fd >= 0 && !conn->h2 && !conn->linger_until_ms && !conn->rejected) serve_buffered(server, conn);
     }
 }
 
@@ -280,7 +456,14 @@ static int pump_h2(chs_server *server, chs_conn *conn) {
  * connection's stream of requests does not hold the loop while the others wait. */
 static void readable_h2(chs_server *server, chs_conn *conn) {
     uint8_t buffer[16384];
-    if (conn->wlen - conn->woff >= server->config.write_high_water) return;
+    /* The peer is not reading what it gets: nor do we (PINGs would only add acknowledgements). Over the
+     * budget otherwise, reading goes on, since WINDOW_UPDATEs are what lets the queued answers out; new
+     * streams are refused and answers wait instead (http2.c). Received bytes are no sign of life here:
+     * frames that count do so in http2.c. */
+    if (conn->wlen - conn->woff >= server->config.write_high_water) {
+        pause_reading(server, conn, 1);
+        return;
+    }
     ssize_t n;
     do n = recv(conn->fd, buffer, sizeof buffer, 0);
     while (n < 0 && errno == EINTR);
@@ -289,7 +472,6 @@ static void readable_h2(chs_server *server, chs_conn *conn) {
         chs_conn_close(server, conn);
         return;
     }
-    conn->last_activity_ms = chs_now_ms();
     pump_h2(server, conn);
 }
 
@@ -307,20 +489,29 @@ void chs_conn_readable(chs_server *server, chs_conn *conn) {
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) chs_conn_close(server, conn);
         return;
     }
-    for (;;) {
-        if (conn->linger_until_ms) {
+    for (int drains = 0;; drains++) {
+        if (conn->linger_until_ms || conn->rejected) { /* a rejected one has no request buffer: it only drains */
             char discard[4096];
             ssize_t n = recv(conn->fd, discard, sizeof discard, 0);
-            if (n > 0) continue;
+            /* A peer that floods a lingering connection is drained a little per turn, not for as long as
+             * it keeps sending. */
+            if (n > 0 && drains < 16) continue;
+            if (n > 0) return;
             if (n < 0 && errno == EINTR) continue;
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
             chs_conn_close(server, conn);
             return;
         }
         /* Backpressure: leave input in the socket until the client reads what it asked for. */
-        if (conn->wlen - conn->woff >= server->config.write_high_water) return;
+        if (conn->tail || chs_over_budget(conn, 1)) {
+            pause_reading(server, conn, 1);
+            return;
+        }
         size_t space = server->config.max_header_bytes - conn->rlen;
-        if (space == 0) return;
+        if (space == 0) {
+            pause_reading(server, conn, 1); /* whole requests wait in the buffer: the writable path takes them */
+            return;
+        }
         ssize_t n = recv(conn->fd, conn->rbuf + conn->rlen, space, 0);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
@@ -329,17 +520,13 @@ void chs_conn_readable(chs_server *server, chs_conn *conn) {
             return;
         }
         conn->rlen += (size_t)n;
-        conn->last_activity_ms = chs_now_ms();
-        if (!conn->request_started_ms) request_started(server, conn, conn->last_activity_ms);
-        process(server, conn);
-        if (conn->h2) {
-            pump_h2(server, conn);
-            return;
-        }
+        /* Bytes of a head are not yet work done: a trickle must not look busy (last_activity_ms moves when
+         * a whole request is taken), and the request's deadline is not moved by them either. */
+        if (!conn->request_started_ms) request_started(server, conn, chs_now_ms());
         /* One read per readiness: epoll is level-triggered and reports the socket again if more is
          * waiting. Reading on while the client kept sending let one busy connection be served again and
          * again ahead of the others (p99 under wrk -c64 was 4x the median; one read each evens it out). */
-        flush(server, conn);
+        serve_buffered(server, conn);
         return;
     }
 }
@@ -352,8 +539,7 @@ void chs_conn_writable(chs_server *server, chs_conn *conn) {
         return;
     }
     /* Output drained below the mark: answer requests that were waiting in the buffer. */
-    process(server, conn);
-    if (flush(server, conn) != 0) return;
+    if (serve_buffered(server, conn) != 0) return;
     chs_conn_readable(server, conn);
 }
 
@@ -365,27 +551,46 @@ void chs_conn_sweep(chs_server *server, int64_t now) {
     chs_conn *conn = server->conns;
     while (conn) {
         chs_conn *next = conn->next;
+        int64_t oldest_stream = conn->h2 && !conn->linger_until_ms ? chs_h2_oldest_stream_ms(conn) : 0;
         if (conn->linger_until_ms) {
             if (now >= conn->linger_until_ms) chs_conn_close(server, conn);
             else chs_deadline(server, conn->linger_until_ms);
+        } else if (oldest_stream) {
+            /* A stream must be opened and closed within the request timeout, whatever else the peer
+             * sends meanwhile: held open with PINGs, or waiting on a window the peer never opens. */
+            if (now - oldest_stream >= config->request_timeout_ms) {
+                __atomic_add_fetch(&server->timeouts, 1, __ATOMIC_RELAXED);
+                chs_conn_close(server, conn);
+            } else {
+                chs_deadline(server, oldest_stream + config->request_timeout_ms);
+            }
         } else if (conn->request_started_ms) {
-            if (now - conn->request_started_ms >= config->request_timeout_ms) {
+            if (now - conn->request_started_ms < config->request_timeout_ms) {
+                chs_deadline(server, conn->request_started_ms + config->request_timeout_ms);
+            } else if (conn->answering) {
+                /* Asked and does not take the answer (or takes it a trickle at a time). */
+                __atomic_add_fetch(&server->timeouts, 1, __ATOMIC_RELAXED);
+                chs_conn_close(server, conn);
+            } else {
                 __atomic_add_fetch(&server->timeouts, 1, __ATOMIC_RELAXED);
                 chs_conn_fail(server, conn, 408, "request not received in time");
-                conn->request_started_ms = 0; /* answered: only the idle timeout applies from here */
-                if (flush(server, conn) == 0 && !conn->linger_until_ms)
-                    chs_deadline(server, conn->last_activity_ms + config->idle_timeout_ms);
-            } else {
-                chs_deadline(server, conn->request_started_ms + config->request_timeout_ms);
+                /* The 408 itself has one more request timeout to go out. */
+                conn->request_started_ms = now;
+                chs_deadline(server, now + config->request_timeout_ms);
+                flush(server, conn);
             }
-        } else if (conn->event_stream && conn->wlen == conn->woff) {
+        } else if (conn->event_stream && conn->wlen == conn->woff && !conn->tail) {
             /* A stream whose reader keeps up is not idle, however long between events; one whose output
-             * backs up makes no progress and times out below like any other. */
-        } else if (now - conn->last_activity_ms >= config->idle_timeout_ms) {
+             * backs up makes no progress and is closed below like any other. */
+        } else if (now - conn->last_activity_ms >= config->idle_timeout_ms ||
+                   (conn->output_since_ms && now - conn->output_since_ms >= config->request_timeout_ms)) {
+            /* Idle, or output (acknowledgements, say) that the peer has not taken within a request
+             * timeout: a connection that asks and does not read is not kept for the idle timeout. */
             __atomic_add_fetch(&server->timeouts, 1, __ATOMIC_RELAXED);
             chs_conn_close(server, conn);
         } else {
             chs_deadline(server, conn->last_activity_ms + config->idle_timeout_ms);
+            if (conn->output_since_ms) chs_deadline(server, conn->output_since_ms + config->request_timeout_ms);
         }
         conn = next;
     }

@@ -1,10 +1,13 @@
 /* A stateless HTTP/1.1 request-head parser after picohttpparser's design: it reports how many bytes a
  * complete head took, or that more are needed, or that the input can never become a valid request.
  * It follows RFC 9112: tokens for method and header names, no whitespace before the colon, no obs-fold,
- * bare LF accepted as a line end (§2.2), HTTP/1.0 and 1.1 only. */
+ * bare LF accepted as a line end (§2.2), HTTP/1.0 and 1.1 only. Framing is checked here too, since a head
+ * two parsers could frame differently is a request-smuggling primitive (§6.3, §11.2): Content-Length must
+ * be digits and appear once (even "0" twice is refused), and never beside Transfer-Encoding. */
 #include "chs.h"
 
 #include <string.h>
+#include <strings.h>
 
 static int is_tchar(unsigned char c) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return 1;
@@ -70,8 +73,25 @@ static int parse_header(const char *line, size_t len, chs_header *header) {
     return 0;
 }
 
+static int named(const chs_header *header, const char *name, size_t name_len) {
+    return header->name_len == name_len && strncasecmp(header->name, name, name_len) == 0;
+}
+
+/* -1 when this field makes the head's framing ambiguous, given what came before it. */
+static int check_framing(const chs_header *header, int *lengths, int *encodings) {
+    if (named(header, "Content-Length", 14)) {
+        if (header->value_len == 0 || ++*lengths > 1) return -1;
+        for (size_t i = 0; i < header->value_len; i++)
+            if (header->value[i] < '0' || header->value[i] > '9') return -1; /* also "0, 0" lists */
+    } else if (named(header, "Transfer-Encoding", 17)) {
+        ++*encodings;
+    }
+    return *lengths && *encodings ? -1 : 0;
+}
+
 int chs_http1_parse(const char *buf, size_t len, chs_http1_request *request) {
     size_t capacity = request->num_headers, count = 0, pos = 0;
+    int lengths = 0, encodings = 0;
     request->num_headers = 0;
     /* RFC 9112 §2.2: ignore at least one empty line before the request line. */
     while (pos < len && (buf[pos] == '\r' || buf[pos] == '\n')) {
@@ -90,6 +110,7 @@ int chs_http1_parse(const char *buf, size_t len, chs_http1_request *request) {
         if (buf[line_start] == ' ' || buf[line_start] == '\t') return CHS_PARSE_ERROR; /* obs-fold */
         if (count == capacity) return CHS_PARSE_TOO_MANY_HEADERS;
         if (parse_header(buf + line_start, (size_t)line_len, &request->headers[count]) != 0) return CHS_PARSE_ERROR;
+        if (check_framing(&request->headers[count], &lengths, &encodings) != 0) return CHS_PARSE_ERROR;
         count++;
     }
     request->num_headers = count;

@@ -3,7 +3,10 @@
  * nghttp2_session_mem_send into the connection's output buffer. (Debian 12 ships nghttp2 1.52, which
  * predates the mem_recv2/mem_send2 spellings; these are the same functions with ssize_t results.)
  * Requests are collected by the callbacks and answered after mem_recv returns, so nghttp2 is never
- * re-entered from inside a callback. */
+ * re-entered from inside a callback. Bodies are read by the data provider as the peer's window opens,
+ * from a reference to the (usually shared) body rather than a copy per stream; a connection over its
+ * budget has new streams refused and its ready ones wait, and a stream open past the request timeout
+ * closes the connection (conn.c's sweep). */
 #include "internal.h"
 
 #include <nghttp2/nghttp2.h>
@@ -20,32 +23,46 @@ struct chs_h2_stream {
     int32_t id;
     struct chs_h2_stream *next, *prev; /* all streams of the connection */
     struct chs_h2_stream *next_ready;  /* complete requests waiting for the handler */
-    int ready, has_body, refused;
-    char *text; /* header names and values, back to back */
+    int ready, has_body, answered;
+    int64_t opened_ms;
+    char *text; /* header names and values, back to back; freed once the request is answered */
     size_t text_len, text_cap;
     field_ref *fields;
-    size_t num_fields;
+    size_t num_fields, fields_cap;
     long method, path; /* index into fields, -1 until seen */
-    uint8_t *body;     /* the response body, sent by the data provider */
-    size_t body_len, body_sent, body_cap;
-    chs_event_stream *event_stream; /* an endless response: body grows as events arrive */
-    int deferred;                   /* the data provider is waiting for the next event */
+    chs_body *body;    /* the response body, read by the data provider as the window allows */
+    size_t body_sent;
+    uint8_t *events; /* an endless response's bytes not yet sent, grown as events arrive */
+    size_t events_len, events_sent, events_cap;
+    chs_event_stream *event_stream;
+    int deferred; /* the event provider is waiting for the next event */
 };
 
-static chs_h2_stream *stream_new(chs_conn *conn, int32_t id, size_t max_fields) {
+/* What a stream costs its connection, as charged to the budget. */
+#define CHS_STREAM_BYTES (sizeof(chs_h2_stream) + 512)
+
+static chs_h2_stream *stream_new(chs_conn *conn, int32_t id) {
     chs_h2_stream *stream = calloc(1, sizeof *stream);
     if (!stream) return NULL;
-    stream->fields = calloc(max_fields, sizeof *stream->fields);
-    if (!stream->fields) {
-        free(stream);
-        return NULL;
-    }
     stream->id = id;
     stream->method = stream->path = -1;
+    stream->opened_ms = chs_now_ms();
+    chs_deadline(conn->server, stream->opened_ms + conn->server->config.request_timeout_ms);
     stream->next = conn->h2_streams;
     if (conn->h2_streams) conn->h2_streams->prev = stream;
     conn->h2_streams = stream;
+    chs_account(conn, (long)CHS_STREAM_BYTES);
     return stream;
+}
+
+/* The request's fields, once it has been answered: only the body is needed from here. */
+static void drop_fields(chs_conn *conn, chs_h2_stream *stream) {
+    chs_account(conn, -(long)(stream->text_cap + stream->fields_cap * sizeof *stream->fields));
+    free(stream->text);
+    free(stream->fields);
+    stream->text = NULL;
+    stream->fields = NULL;
+    stream->text_len = stream->text_cap = stream->num_fields = stream->fields_cap = 0;
 }
 
 static void stream_free(chs_conn *conn, chs_h2_stream *stream) {
@@ -58,9 +75,12 @@ static void stream_free(chs_conn *conn, chs_h2_stream *stream) {
             break;
         }
     if (stream->event_stream) chs_stream_detach(conn->server, stream->event_stream);
-    free(stream->text);
-    free(stream->fields);
-    free(stream->body);
+    if (conn->h2_upgraded == stream) conn->h2_upgraded = NULL;
+    free(stream->events);
+    drop_fields(conn, stream);
+    if (stream->answered) conn->h2_answering--;
+    chs_account(conn, -(long)(CHS_STREAM_BYTES + chs_body_charge(stream->body)));
+    chs_body_release(stream->body);
     free(stream);
 }
 
@@ -73,15 +93,25 @@ static void mark_ready(chs_conn *conn, chs_h2_stream *stream) {
 }
 
 /* Copies one header field into the stream; -1 past the configured limits. */
-static int add_field(chs_h2_stream *stream, const chs_config *config, const uint8_t *name, size_t name_len,
+static int add_field(chs_conn *conn, chs_h2_stream *stream, const uint8_t *name, size_t name_len,
                      const uint8_t *value, size_t value_len) {
+    const chs_config *config = &conn->server->config;
     if (stream->num_fields == config->max_headers || stream->text_len + name_len + value_len > config->max_header_bytes)
         return -1;
+    if (stream->num_fields == stream->fields_cap) {
+        size_t cap = stream->fields_cap ? stream->fields_cap * 2 : 8;
+        field_ref *grown = realloc(stream->fields, cap * sizeof *grown);
+        if (!grown) return -1;
+        chs_account(conn, (long)((cap - stream->fields_cap) * sizeof *grown));
+        stream->fields = grown;
+        stream->fields_cap = cap;
+    }
     if (stream->text_len + name_len + value_len > stream->text_cap) {
         size_t cap = stream->text_cap ? stream->text_cap : 512;
         while (cap < stream->text_len + name_len + value_len) cap *= 2;
         char *grown = realloc(stream->text, cap);
         if (!grown) return -1;
+        chs_account(conn, (long)(cap - stream->text_cap));
         stream->text = grown;
         stream->text_cap = cap;
     }
@@ -102,7 +132,10 @@ static int add_field(chs_h2_stream *stream, const chs_config *config, const uint
 static int on_begin_headers(nghttp2_session *session, const nghttp2_frame *frame, void *user_data) {
     chs_conn *conn = user_data;
     if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
-    chs_h2_stream *stream = stream_new(conn, frame->hd.stream_id, conn->server->config.max_headers);
+    /* Over budget (this connection's answers wait on its window, or the server's total is spent): the
+     * stream is reset, the connection goes on. */
+    if (chs_over_budget(conn, 0)) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    chs_h2_stream *stream = stream_new(conn, frame->hd.stream_id);
     if (!stream) return NGHTTP2_ERR_CALLBACK_FAILURE;
     nghttp2_session_set_stream_user_data(session, frame->hd.stream_id, stream);
     return 0;
@@ -115,7 +148,7 @@ static int on_header(nghttp2_session *session, const nghttp2_frame *frame, const
     chs_h2_stream *stream = nghttp2_session_get_stream_user_data(session, frame->hd.stream_id);
     if (!stream || frame->hd.type != NGHTTP2_HEADERS) return 0;
     /* Too many or too large headers: this stream is reset, the connection and its other streams go on. */
-    if (add_field(stream, &conn->server->config, name, name_len, value, value_len) != 0) {
+    if (add_field(conn, stream, name, name_len, value, value_len) != 0) {
         __atomic_add_fetch(&conn->server->bad_requests, 1, __ATOMIC_RELAXED);
         return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
     }
@@ -135,8 +168,21 @@ static int on_frame_recv(nghttp2_session *session, const nghttp2_frame *frame, v
     if ((frame->hd.type == NGHTTP2_HEADERS || frame->hd.type == NGHTTP2_DATA) &&
         (frame->hd.flags & NGHTTP2_FLAG_END_STREAM)) {
         chs_h2_stream *stream = nghttp2_session_get_stream_user_data(session, frame->hd.stream_id);
-        if (stream) mark_ready(conn, stream);
+        if (stream) {
+            mark_ready(conn, stream);
+            conn->last_activity_ms = chs_now_ms(); /* a whole request: work, unlike a PING */
+        }
     }
+    return 0;
+}
+
+/* Answers going out are work; acknowledgements of PINGs and SETTINGS, and empty frames, are not, so a
+ * peer cannot keep a connection alive (or look busy at the connection limit) with them. */
+static int on_frame_send(nghttp2_session *session, const nghttp2_frame *frame, void *user_data) {
+    (void)session;
+    chs_conn *conn = user_data;
+    if (frame->hd.type == NGHTTP2_HEADERS || (frame->hd.type == NGHTTP2_DATA && frame->hd.length > 0))
+        conn->last_activity_ms = chs_now_ms();
     return 0;
 }
 
@@ -151,11 +197,11 @@ static ssize_t read_body(nghttp2_session *session, int32_t stream_id, uint8_t *b
                          uint32_t *data_flags, nghttp2_data_source *source, void *user_data) {
     (void)session, (void)stream_id, (void)user_data;
     chs_h2_stream *stream = source->ptr;
-    size_t n = stream->body_len - stream->body_sent;
+    size_t n = stream->body->len - stream->body_sent;
     if (n > length) n = length;
-    memcpy(buf, stream->body + stream->body_sent, n);
+    memcpy(buf, stream->body->data + stream->body_sent, n);
     stream->body_sent += n;
-    if (stream->body_sent == stream->body_len) *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+    if (stream->body_sent == stream->body->len) *data_flags |= NGHTTP2_DATA_FLAG_EOF;
     return (ssize_t)n;
 }
 
@@ -164,15 +210,15 @@ static ssize_t read_events(nghttp2_session *session, int32_t stream_id, uint8_t 
                            uint32_t *data_flags, nghttp2_data_source *source, void *user_data) {
     (void)session, (void)stream_id, (void)data_flags, (void)user_data;
     chs_h2_stream *stream = source->ptr;
-    size_t n = stream->body_len - stream->body_sent;
+    size_t n = stream->events_len - stream->events_sent;
     if (n == 0) {
-        stream->body_len = stream->body_sent = 0; /* drained: the buffer starts over */
+        stream->events_len = stream->events_sent = 0; /* drained: the buffer starts over */
         stream->deferred = 1;
         return NGHTTP2_ERR_DEFERRED;
     }
     if (n > length) n = length;
-    memcpy(buf, stream->body + stream->body_sent, n);
-    stream->body_sent += n;
+    memcpy(buf, stream->events + stream->events_sent, n);
+    stream->events_sent += n;
     return (ssize_t)n;
 }
 
@@ -217,21 +263,22 @@ static void build_fields(response_fields *out, int status, const char *content_t
 }
 
 void chs_h2_respond(chs_responder *responder, int status, const char *content_type, const char *extra_headers,
-                    const uint8_t *body, size_t body_len) {
+                    const uint8_t *body, size_t body_len, chs_body *shared) {
     chs_h2_stream *stream = responder->stream;
     nghttp2_session *session = responder->conn->h2;
     response_fields fields;
     build_fields(&fields, status, content_type, extra_headers, (long long)body_len);
     nghttp2_data_provider provider = {.source.ptr = stream, .read_callback = read_body};
     int with_body = !responder->is_head && body_len > 0;
+    if (!stream->answered) responder->conn->h2_answering++;
+    stream->answered = 1;
     if (with_body) {
-        stream->body = malloc(body_len);
+        stream->body = shared ? chs_body_retain(shared) : chs_body_private(body, body_len);
         if (!stream->body) {
             nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, stream->id, NGHTTP2_INTERNAL_ERROR);
             return;
         }
-        memcpy(stream->body, body, body_len);
-        stream->body_len = body_len;
+        chs_account(responder->conn, (long)chs_body_charge(stream->body));
     }
     /* nghttp2 copies the fields; the body stays with the stream until its data provider has sent it. */
     nghttp2_submit_response(session, stream->id, fields.nva, fields.count, with_body ? &provider : NULL);
@@ -244,31 +291,26 @@ int chs_h2_respond_stream(chs_responder *responder, const char *content_type, co
     build_fields(&fields, 200, content_type, extra_headers, -1);
     nghttp2_data_provider provider = {.source.ptr = stream, .read_callback = read_events};
     if (nghttp2_submit_response(responder->conn->h2, stream->id, fields.nva, fields.count, &provider) != 0) return -1;
+    if (!stream->answered) responder->conn->h2_answering++;
+    stream->answered = 1;
     stream->event_stream = event_stream;
     return 0;
 }
 
 int chs_h2_stream_push(chs_conn *conn, chs_h2_stream *stream, const uint8_t *bytes, size_t len) {
-    size_t pending = stream->body_len - stream->body_sent;
-    if (pending > 0) {
+    if (stream->events_len > stream->events_sent) { /* the previous event is still here: the reader stopped */
         nghttp2_submit_rst_stream(conn->h2, NGHTTP2_FLAG_NONE, stream->id, NGHTTP2_CANCEL);
         return -1;
     }
-    if (stream->body_sent) { /* keep what is unsent at the front, so the buffer never outgrows the backlog */
-        memmove(stream->body, stream->body + stream->body_sent, pending);
-        stream->body_len = pending;
-        stream->body_sent = 0;
-    }
-    if (stream->body_len + len > stream->body_cap) {
-        size_t cap = stream->body_cap ? stream->body_cap : 4096;
-        while (cap < stream->body_len + len) cap *= 2;
-        uint8_t *grown = realloc(stream->body, cap);
+    stream->events_len = stream->events_sent = 0;
+    if (len > stream->events_cap) {
+        uint8_t *grown = realloc(stream->events, len);
         if (!grown) return -1;
-        stream->body = grown;
-        stream->body_cap = cap;
+        stream->events = grown;
+        stream->events_cap = len;
     }
-    memcpy(stream->body + stream->body_len, bytes, len);
-    stream->body_len += len;
+    memcpy(stream->events, bytes, len);
+    stream->events_len = len;
     if (stream->deferred) {
         stream->deferred = 0;
         nghttp2_session_resume_data(conn->h2, stream->id);
@@ -276,21 +318,25 @@ int chs_h2_stream_push(chs_conn *conn, chs_h2_stream *stream, const uint8_t *byt
     return 0;
 }
 
+/* Answers ready requests in arrival order while the budget allows; the rest wait for their turn (their
+ * deadline runs on). */
 static void dispatch_ready(chs_server *server, chs_conn *conn) {
-    while (conn->h2_ready) {
+    while (conn->h2_ready && !chs_over_budget(conn, 1)) {
         chs_h2_stream *stream = conn->h2_ready;
         conn->h2_ready = stream->next_ready;
         stream->next_ready = NULL;
         chs_responder responder = {.server = server, .conn = conn, .stream = stream, .keep_alive = 1};
         if (stream->has_body) {
             static const char body[] = "{\"error\":\"request bodies are not accepted\",\"status\":413}";
-            chs_h2_respond(&responder, 413, "application/json", NULL, (const uint8_t *)body, sizeof body - 1);
+            chs_h2_respond(&responder, 413, "application/json", NULL, (const uint8_t *)body, sizeof body - 1, NULL);
+            drop_fields(conn, stream);
             continue;
         }
         /* CONNECT carries no :path (RFC 9113 §8.5); nothing here serves it. */
         if (stream->method < 0 || stream->path < 0) {
             static const char body[] = "{\"error\":\"a request needs :method and :path\",\"status\":400}";
-            chs_h2_respond(&responder, 400, "application/json", NULL, (const uint8_t *)body, sizeof body - 1);
+            chs_h2_respond(&responder, 400, "application/json", NULL, (const uint8_t *)body, sizeof body - 1, NULL);
+            drop_fields(conn, stream);
             continue;
         }
         chs_header headers[stream->num_fields ? stream->num_fields : 1];
@@ -311,7 +357,9 @@ static void dispatch_ready(chs_server *server, chs_conn *conn) {
         __atomic_add_fetch(&server->requests, 1, __ATOMIC_RELAXED);
         server->handler(&request, &responder, server->ctx);
         if (!responder.responded)
-            chs_h2_respond(&responder, 500, "application/json", NULL, (const uint8_t *)"{\"error\":\"no response\"}", 23);
+            chs_h2_respond(&responder, 500, "application/json", NULL, (const uint8_t *)"{\"error\":\"no response\"}", 23,
+                           NULL);
+        drop_fields(conn, stream);
     }
 }
 
@@ -324,6 +372,7 @@ int chs_h2_start(chs_server *server, chs_conn *conn) {
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, on_data_chunk);
     nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, on_frame_recv);
     nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, on_stream_close);
+    nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, on_frame_send);
     if (nghttp2_option_new(&option) != 0) {
         nghttp2_session_callbacks_del(callbacks);
         return -1;
@@ -371,19 +420,22 @@ int chs_h2_upgrade(chs_server *server, chs_conn *conn, const chs_request *reques
     if (payload_len < 0 || chs_h2_start(server, conn) != 0) return -1;
     if (nghttp2_session_upgrade2(conn->h2, payload, (size_t)payload_len, is_head, NULL) != 0) return -1;
     /* The upgrading request becomes stream 1, half-closed by the client, answered over HTTP/2. */
-    chs_h2_stream *stream = stream_new(conn, 1, server->config.max_headers + 2);
+    chs_h2_stream *stream = stream_new(conn, 1);
     if (!stream) return -1;
     nghttp2_session_set_stream_user_data(conn->h2, 1, stream);
-    add_field(stream, &server->config, (const uint8_t *)":method", 7, (const uint8_t *)request->method, request->method_len);
-    add_field(stream, &server->config, (const uint8_t *)":path", 5, (const uint8_t *)request->target, request->target_len);
+    add_field(conn, stream, (const uint8_t *)":method", 7, (const uint8_t *)request->method, request->method_len);
+    add_field(conn, stream, (const uint8_t *)":path", 5, (const uint8_t *)request->target, request->target_len);
     for (size_t i = 0; i < request->num_headers; i++) {
         const chs_header *h = &request->headers[i];
         char name[128];
         if (h->name_len > sizeof name) continue;
         lowercase(name, h->name, h->name_len);
-        add_field(stream, &server->config, (const uint8_t *)name, h->name_len, (const uint8_t *)h->value, h->value_len);
+        add_field(conn, stream, (const uint8_t *)name, h->name_len, (const uint8_t *)h->value, h->value_len);
     }
-    mark_ready(conn, stream);
+    /* Answered only once the client's preface arrives, i.e. once it has read the 101: curl 7.88 (Debian 12)
+     * fails with "connection buffer size is too small to store data following HTTP Upgrade response header"
+     * when more than its 32 KiB buffer of frames follows the 101 in what it reads with it. */
+    conn->h2_upgraded = stream;
     return 0;
 }
 
@@ -391,6 +443,10 @@ int chs_h2_upgrade(chs_server *server, chs_conn *conn, const chs_request *reques
 int chs_h2_recv(chs_server *server, chs_conn *conn, const uint8_t *data, size_t len) {
     ssize_t rc = nghttp2_session_mem_recv(conn->h2, data, len);
     if (rc < 0) return -1;
+    if (conn->h2_upgraded && rc > 0) {
+        mark_ready(conn, conn->h2_upgraded);
+        conn->h2_upgraded = NULL;
+    }
     dispatch_ready(server, conn);
     return 0;
 }
@@ -410,6 +466,18 @@ int chs_h2_pump(chs_server *server, chs_conn *conn) {
 }
 
 int chs_h2_wants_write(const chs_conn *conn) { return conn->h2 && nghttp2_session_want_write(conn->h2); }
+
+int64_t chs_h2_oldest_stream_ms(const chs_conn *conn) {
+    int64_t oldest = 0;
+    for (const chs_h2_stream *stream = conn->h2_streams; stream; stream = stream->next) {
+        /* An event stream never closes; a reader that stops is reset by chs_h2_stream_push instead. */
+        if (stream->event_stream) continue;
+        if (!oldest || stream->opened_ms < oldest) oldest = stream->opened_ms;
+    }
+    return oldest;
+}
+
+int chs_h2_answering(const chs_conn *conn) { return conn->h2_answering > 0; }
 
 void chs_h2_free(chs_conn *conn) {
     if (conn->h2) nghttp2_session_del(conn->h2);

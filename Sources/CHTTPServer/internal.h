@@ -11,6 +11,16 @@ typedef struct chs_h2_stream chs_h2_stream;
 typedef struct chs_event_stream chs_event_stream;
 typedef struct chs_outbox_item chs_outbox_item;
 
+struct chs_body {
+    size_t refs; /* atomic */
+    size_t len;
+    int shared;  /* made by chs_body_new (a cache's) rather than for one response */
+    uint8_t data[];
+};
+chs_body *chs_body_private(const uint8_t *bytes, size_t len);
+chs_body *chs_body_retain(chs_body *body);
+size_t chs_body_charge(const chs_body *body);
+
 typedef struct chs_conn {
     int fd;
     struct chs_server *server;
@@ -19,15 +29,26 @@ typedef struct chs_conn {
     size_t rlen;
     uint8_t *wbuf;       /* responses not yet written */
     size_t wlen, woff, wcap;
-    int64_t last_activity_ms;
-    int64_t request_started_ms; /* 0 when no request is part-way in */
+    chs_body *tail;      /* HTTP/1.1: a body to send after wbuf, by reference; no request is taken meanwhile */
+    size_t tail_off;
+    size_t held;         /* bytes charged to this connection: its own bodies, HTTP/2 streams and fields */
+    int64_t output_since_ms;    /* when the socket last refused output that is still queued; 0 when none is */
+    int64_t last_activity_ms;   /* the last useful work: accepted, a request taken, answer bytes written */
+    int64_t request_started_ms; /* HTTP/1.1: first byte of the request under way until its answer is written */
     int64_t linger_until_ms;    /* after an error: draining input before close, so the peer sees our answer */
+    int answering;              /* HTTP/1.1: an answer is queued and not yet written whole */
     int close_after_write;
     int watching_writes;
+    int read_paused;            /* over budget: not reading (nor epoll-watching input) until output drains */
+    uint32_t events;            /* what epoll watches for */
+    int rejected;               /* a 503 on its way out at the connection limit; not counted as open */
+    int backlogged;             /* HTTP/1.1: whole requests wait in rbuf for the loop's next turn */
     void *h2;                   /* the nghttp2 session once the connection speaks HTTP/2 */
     chs_h2_stream *h2_streams;  /* every open stream, freed with the connection */
     chs_h2_stream *h2_ready;    /* complete requests not yet answered, in arrival order */
+    chs_h2_stream *h2_upgraded; /* the Upgrade: h2c request, answered once the client's preface arrives */
     chs_event_stream *event_stream; /* HTTP/1.1: the endless response this connection now carries */
+    int h2_answering;           /* streams answered and still open (sending) */
 } chs_conn;
 
 struct chs_server {
@@ -42,6 +63,12 @@ struct chs_server {
     chs_conn *conns;
     chs_conn *closed; /* closed during this batch of events; freed after it, since later events may name them */
     int open_connections;
+    int rejecting;         /* rejected connections lingering after their 503 */
+    size_t buffered;       /* every connection's held bytes and output buffers */
+    size_t released;       /* bytes freed since the last malloc_trim */
+    int starved;           /* some connection stopped taking requests for the global budget */
+    int resume;            /* the budget freed up: let starved connections go on */
+    int backlog;           /* some connection is backlogged: the loop polls without sleeping */
     int64_t next_sweep_ms; /* the earliest time a connection may time out; INT64_MAX when none can */
     uint64_t accepted, rejected, evicted, requests, bad_requests, timeouts;
     /* Event streams (stream.c). The list and the outbox change under stream_lock; the loop thread, the
@@ -66,11 +93,23 @@ struct chs_responder {
 
 int64_t chs_now_ms(void);
 const char *chs_http_date(void);
+/* Charges (or, negative, credits) a connection and the server's total for bytes it holds. */
+void chs_account(chs_conn *conn, long delta);
+/* Output buffers count in the server's total only: a connection's own limit on them is on what is queued. */
+void chs_account_output(chs_server *server, long delta);
+/* Whether the connection (or the server as a whole) holds so much that no new request may be taken;
+ * count_output: whether queued output counts too (not for opening an HTTP/2 stream, which costs little). */
+int chs_over_budget(chs_conn *conn, int count_output);
+void chs_conn_resume_starved(chs_server *server);
+/* Serves connections whose pipelined requests were left for this turn. */
+void chs_conn_serve_backlog(chs_server *server);
 /* Records a time at which a connection may time out, so the loop wakes for it (and not before). */
 static inline void chs_deadline(struct chs_server *server, int64_t at_ms) {
     if (at_ms < server->next_sweep_ms) server->next_sweep_ms = at_ms;
 }
 chs_conn *chs_conn_open(chs_server *server, int fd);
+/* At the limit with nobody to evict: a 503 that reaches the client, then close. */
+void chs_conn_reject(chs_server *server, int fd);
 void chs_conn_close(chs_server *server, chs_conn *conn);
 void chs_conn_free_closed(chs_server *server);
 void chs_conn_readable(chs_server *server, chs_conn *conn);
@@ -79,8 +118,12 @@ void chs_conn_sweep(chs_server *server, int64_t now);
 /* Answers with a status and a short JSON body outside any handler, then closes: limits and errors. */
 void chs_conn_fail(chs_server *server, chs_conn *conn, int status, const char *message);
 int chs_conn_append(chs_conn *conn, const uint8_t *bytes, size_t len);
+/* Queues an HTTP/1.1 answer: the head and a small body into wbuf, a large body straight to the socket and
+ * what it does not take as the tail (shared's reference, or a private copy of the rest). */
 void chs_write_response(chs_conn *conn, int status, const char *content_type, const char *extra_headers,
-                        const uint8_t *body, size_t body_len, int send_body, int keep_alive);
+                        const uint8_t *body, size_t body_len, chs_body *shared, int send_body, int keep_alive);
+/* Releases the tail and a large drained wbuf. */
+void chs_conn_release_output(chs_conn *conn);
 
 /* stream.c */
 int chs_streams_init(chs_server *server);
@@ -95,12 +138,16 @@ int chs_h2_upgrade(chs_server *server, chs_conn *conn, const chs_request *reques
 int chs_h2_recv(chs_server *server, chs_conn *conn, const uint8_t *data, size_t len);
 int chs_h2_pump(chs_server *server, chs_conn *conn);
 void chs_h2_respond(chs_responder *responder, int status, const char *content_type, const char *extra_headers,
-                    const uint8_t *body, size_t body_len);
+                    const uint8_t *body, size_t body_len, chs_body *shared);
 void chs_h2_free(chs_conn *conn);
 int chs_h2_respond_stream(chs_responder *responder, const char *content_type, const char *extra_headers,
                           chs_event_stream *event_stream);
 /* Queues bytes on an HTTP/2 event stream; resets the stream (and returns -1) while earlier bytes are unsent. */
 int chs_h2_stream_push(chs_conn *conn, chs_h2_stream *stream, const uint8_t *bytes, size_t len);
 int chs_h2_wants_write(const chs_conn *conn);
+/* When the oldest open stream was opened; 0 when none is open. */
+int64_t chs_h2_oldest_stream_ms(const chs_conn *conn);
+/* Whether some stream has been answered and is still sending. */
+int chs_h2_answering(const chs_conn *conn);
 
 #endif

@@ -34,6 +34,7 @@ static int reserve(chs_conn *conn, size_t extra) {
     while (cap < conn->wlen + extra) cap *= 2;
     uint8_t *grown = realloc(conn->wbuf, cap);
     if (!grown) return -1;
+    chs_account_output(conn->server, (long)cap - (long)conn->wcap);
     conn->wbuf = grown;
     conn->wcap = cap;
     return 0;
@@ -44,6 +45,25 @@ int chs_conn_append(chs_conn *conn, const uint8_t *bytes, size_t len) {
     memcpy(conn->wbuf + conn->wlen, bytes, len);
     conn->wlen += len;
     return 0;
+}
+
+/* A drained output buffer larger than this is freed rather than kept for the next answer. */
+#define CHS_KEEP_WBUF 16384
+
+void chs_conn_release_output(chs_conn *conn) {
+    if (conn->tail) {
+        chs_account(conn, -(long)chs_body_charge(conn->tail));
+        chs_body_release(conn->tail);
+        conn->tail = NULL;
+        conn->tail_off = 0;
+    }
+    /* An event stream's connection waits seconds between events: it holds no buffer meanwhile. */
+    if (conn->wlen == conn->woff && (conn->wcap > CHS_KEEP_WBUF || conn->fd < 0 || conn->event_stream)) {
+        chs_account_output(conn->server, -(long)conn->wcap);
+        free(conn->wbuf);
+        conn->wbuf = NULL;
+        conn->wcap = conn->wlen = conn->woff = 0;
+    }
 }
 
 /* The Date header (RFC 9110 §6.6.1), formatted once per second. Only the loop thread calls this. */
@@ -60,12 +80,12 @@ const char *chs_http_date(void) {
     return cached;
 }
 
-/* Bodies at least this long go to the socket straight from the caller's buffer when nothing is queued
- * before them: copying a 50 KB /metrics page into the output buffer first was a sixth of the loop's time. */
+/* Bodies at least this long go to the socket straight from where they are when nothing is queued before
+ * them: copying a 50 KB /metrics page into the output buffer first was a sixth of the loop's time. */
 #define CHS_DIRECT_BODY_MIN 4096
 
-/* Sends head (already queued, alone) and body with one sendmsg; queues what the socket did not take. */
-static void send_direct(chs_conn *conn, const uint8_t *body, size_t body_len) {
+/* Sends the head (queued alone in wbuf) and the body with one sendmsg; returns how much of the body went. */
+static size_t send_direct(chs_conn *conn, const uint8_t *body, size_t body_len) {
     struct iovec parts[2] = {{conn->wbuf, conn->wlen}, {(void *)body, body_len}};
     struct msghdr message = {.msg_iov = parts, .msg_iovlen = 2};
     ssize_t sent;
@@ -77,13 +97,25 @@ static void send_direct(chs_conn *conn, const uint8_t *body, size_t body_len) {
     size_t head_taken = taken < conn->wlen ? taken : conn->wlen;
     memmove(conn->wbuf, conn->wbuf + head_taken, conn->wlen - head_taken);
     conn->wlen -= head_taken;
-    size_t body_taken = taken - head_taken;
-    if (body_taken < body_len && chs_conn_append(conn, body + body_taken, body_len - body_taken) != 0)
-        conn->close_after_write = 1;
+    return taken - head_taken;
+}
+
+/* What the socket did not take becomes the tail: the shared body by reference, or a copy of the rest. */
+static int queue_tail(chs_conn *conn, const uint8_t *body, size_t body_len, chs_body *shared, size_t sent) {
+    if (shared) {
+        conn->tail = chs_body_retain(shared);
+        conn->tail_off = sent;
+        return 0;
+    }
+    conn->tail = chs_body_private(body + sent, body_len - sent);
+    if (!conn->tail) return -1;
+    conn->tail_off = 0;
+    chs_account(conn, (long)conn->tail->len);
+    return 0;
 }
 
 void chs_write_response(chs_conn *conn, int status, const char *content_type, const char *extra_headers,
-                        const uint8_t *body, size_t body_len, int send_body, int keep_alive) {
+                        const uint8_t *body, size_t body_len, chs_body *shared, int send_body, int keep_alive) {
     char head[512];
     int n = snprintf(head, sizeof head,
                      "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s",
@@ -91,9 +123,12 @@ void chs_write_response(chs_conn *conn, int status, const char *content_type, co
                      body_len, keep_alive ? "" : "Connection: close\r\n");
     if (n < 0 || (size_t)n >= sizeof head) n = 0;
     size_t extra_len = extra_headers ? strlen(extra_headers) : 0;
-    int direct = send_body && body_len >= CHS_DIRECT_BODY_MIN && conn->woff == conn->wlen;
+    int large = send_body && body_len >= CHS_DIRECT_BODY_MIN && !conn->tail;
+    int direct = large && conn->woff == conn->wlen;
     if (direct) conn->wlen = conn->woff = 0;
-    size_t total = (size_t)n + extra_len + 2 + (send_body && !direct ? body_len : 0);
+    size_t total = (size_t)n + extra_len + 2 + (send_body && !large ? body_len : 0);
+    conn->answering = 1;
+    if (!keep_alive) conn->close_after_write = 1;
     if (reserve(conn, total) != 0) {
         conn->close_after_write = 1;
         return;
@@ -106,13 +141,13 @@ void chs_write_response(chs_conn *conn, int status, const char *content_type, co
     }
     memcpy(conn->wbuf + conn->wlen, "\r\n", 2);
     conn->wlen += 2;
-    if (direct) {
-        send_direct(conn, body, body_len);
+    if (large) {
+        size_t sent = direct ? send_direct(conn, body, body_len) : 0;
+        if (sent < body_len && queue_tail(conn, body, body_len, shared, sent) != 0) conn->close_after_write = 1;
     } else if (send_body && body_len) {
         memcpy(conn->wbuf + conn->wlen, body, body_len);
         conn->wlen += body_len;
     }
-    if (!keep_alive) conn->close_after_write = 1;
 }
 
 void chs_respond(chs_responder *responder, int status, const char *content_type, const char *extra_headers,
@@ -120,9 +155,21 @@ void chs_respond(chs_responder *responder, int status, const char *content_type,
     if (responder->responded) return;
     responder->responded = 1;
     if (responder->stream) {
-        chs_h2_respond(responder, status, content_type, extra_headers, body, body_len);
+        chs_h2_respond(responder, status, content_type, extra_headers, body, body_len, NULL);
         return;
     }
-    chs_write_response(responder->conn, status, content_type, extra_headers, body, body_len,
+    chs_write_response(responder->conn, status, content_type, extra_headers, body, body_len, NULL,
+                       !responder->is_head, responder->keep_alive);
+}
+
+void chs_respond_body(chs_responder *responder, int status, const char *content_type, const char *extra_headers,
+                      chs_body *body) {
+    if (responder->responded) return;
+    responder->responded = 1;
+    if (responder->stream) {
+        chs_h2_respond(responder, status, content_type, extra_headers, body->data, body->len, body);
+        return;
+    }
+    chs_write_response(responder->conn, status, content_type, extra_headers, body->data, body->len, body,
                        !responder->is_head, responder->keep_alive);
 }

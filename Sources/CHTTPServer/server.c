@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #define CHS_RETRY_LISTEN_MS 250
+/* A connection whose answer is being written and moved bytes this recently is kept at the limit. */
+#define CHS_BUSY_MS 1000
 
 void chs_config_default(chs_config *config) {
     memset(config, 0, sizeof *config);
@@ -29,7 +31,8 @@ void chs_config_default(chs_config *config) {
     config->max_headers = 64;
     config->idle_timeout_ms = 60000;
     config->request_timeout_ms = 10000;
-    config->write_high_water = 1 << 20;
+    config->write_high_water = 256 << 10;
+    config->max_buffered_bytes = 32u << 20;
     config->h2_max_streams = 100;
     config->max_event_streams = 128;
 }
@@ -72,7 +75,8 @@ static int bind_listener(const chs_config *config, uint16_t *bound_port, char *e
 
 chs_server *chs_server_create(const chs_config *config, chs_handler handler, void *ctx, char *err, size_t err_len) {
     if (config->max_header_bytes < 256 || config->max_headers < 1 || config->max_headers > 1024 ||
-        config->max_connections < 1 || config->h2_max_streams < 1) {
+        config->max_connections < 1 || config->h2_max_streams < 1 || config->write_high_water < 4096 ||
+        config->max_buffered_bytes < config->write_high_water) {
         snprintf(err, err_len, "server limits out of range");
         return NULL;
     }
@@ -117,24 +121,45 @@ static void set_listening(chs_server *server, int on) {
     if (!on) chs_deadline(server, chs_now_ms() + CHS_RETRY_LISTEN_MS);
 }
 
-/* The least recently active connection with nothing under way: no request part-way in, no output queued,
- * no open HTTP/2 stream. Closing it for a newcomer is what keeps a crowd of idle sockets from locking out
- * every real client until their idle timeouts (nginx does the same with idle keep-alive connections).
- * A burst of accepts runs before any reads, so a connection whose request is already waiting in its socket
- * looks idle here; asking the kernel for unread bytes keeps such a client from being dropped unanswered. */
-static chs_conn *oldest_idle(chs_server *server) {
-    for (int attempt = 0; attempt < 8; attempt++) {
-        chs_conn *oldest = NULL;
+/* Whether a connection has no request under way and nothing to send. */
+static int idle(const chs_conn *conn) {
+    if (conn->wlen != conn->woff || conn->tail) return 0;
+    return conn->h2 ? !conn->h2_streams : !conn->request_started_ms && !conn->answering;
+}
+
+/* Whom to close for a newcomer at the connection limit: the connection that did useful work (was accepted,
+ * had a request taken, had answer bytes written) least recently, whatever it is doing. Bytes of a head
+ * trickled in, PINGs, SETTINGS and window updates are not useful work, so slowloris and PING-trickle
+ * connections age like idle ones and go first, and a real client, whose request comes at once, always
+ * gets a slot. Lingering ones (already answered, draining before close) go before any of them. Kept: one
+ * being answered that moved bytes within CHS_BUSY_MS, and an idle one whose request already waits unread
+ * in its socket (a burst of accepts runs before any reads, so such a client would look idle here). NULL
+ * when everything is kept: the newcomer gets a 503. */
+static chs_conn *pick_victim(chs_server *server) {
+    int64_t now = chs_now_ms();
+    chs_conn *spared[8];
+    int spared_count = 0;
+    chs_conn *lingering = NULL; /* the one lingering longest, whose peer has had most time to read */
+    for (chs_conn *conn = server->conns; conn; conn = conn->next)
+        if (!conn->rejected && conn->linger_until_ms && (!lingering || conn->linger_until_ms < lingering->linger_until_ms))
+            lingering = conn;
+    if (lingering) return lingering;
+    for (;;) {
+        chs_conn *victim = NULL;
         for (chs_conn *conn = server->conns; conn; conn = conn->next) {
-            if (conn->request_started_ms || conn->wlen != conn->woff || conn->h2_streams || conn->linger_until_ms)
-                continue;
-            if (!oldest || conn->last_activity_ms < oldest->last_activity_ms) oldest = conn;
+            if (conn->rejected) continue;
+            int answering = conn->h2 ? chs_h2_answering(conn) || conn->wlen != conn->woff : conn->answering;
+            if (answering && now - conn->last_activity_ms < CHS_BUSY_MS) continue;
+            int kept = 0;
+            for (int i = 0; i < spared_count; i++) kept |= spared[i] == conn;
+            if (kept) continue;
+            if (!victim || conn->last_activity_ms < victim->last_activity_ms) victim = conn;
         }
         int unread = 0;
-        if (!oldest || ioctl(oldest->fd, FIONREAD, &unread) != 0 || unread == 0) return oldest;
-        oldest->last_activity_ms = chs_now_ms();
+        if (!victim || !idle(victim) || ioctl(victim->fd, FIONREAD, &unread) != 0 || unread == 0) return victim;
+        if (spared_count == 8) return NULL;
+        spared[spared_count++] = victim;
     }
-    return NULL;
 }
 
 static void accept_all(chs_server *server) {
@@ -146,16 +171,13 @@ static void accept_all(chs_server *server) {
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) set_listening(server, 0);
             return;
         }
-        chs_conn *idle = server->open_connections >= server->config.max_connections ? oldest_idle(server) : NULL;
-        if (idle) {
-            chs_conn_close(server, idle);
+        chs_conn *victim = server->open_connections >= server->config.max_connections ? pick_victim(server) : NULL;
+        if (victim) {
+            chs_conn_close(server, victim);
             __atomic_add_fetch(&server->evicted, 1, __ATOMIC_RELAXED);
         }
         if (server->open_connections >= server->config.max_connections) {
-            static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
-                                       "Retry-After: 1\r\nConnection: close\r\n\r\n";
-            (void)!send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-            close(fd);
+            chs_conn_reject(server, fd);
             __atomic_add_fetch(&server->rejected, 1, __ATOMIC_RELAXED);
             continue;
         }
@@ -185,6 +207,7 @@ static void *run_loop(void *arg) {
             int64_t wait = server->next_sweep_ms - chs_now_ms();
             timeout = wait < 0 ? 0 : wait > INT32_MAX ? INT32_MAX : (int)wait;
         }
+        if (server->backlog) timeout = 0; /* requests already read are waiting: look at events, then serve them */
         int n = epoll_wait(server->epoll_fd, events, 64, timeout);
         if (n < 0 && errno != EINTR) break;
         for (int i = 0; i < n; i++) {
@@ -200,12 +223,20 @@ static void *run_loop(void *arg) {
             }
             chs_conn *conn = tag;
             if (conn->fd < 0) continue; /* closed earlier in this batch; freed below */
+            /* Reported even when nothing is watched (a connection paused over its budget): the peer is
+             * gone or the socket failed, and nothing more can be written to it. */
+            if ((events[i].events & (EPOLLERR | EPOLLHUP)) && !(events[i].events & EPOLLIN)) {
+                chs_conn_close(server, conn);
+                continue;
+            }
             if (events[i].events & EPOLLOUT) {
                 chs_conn_writable(server, conn);
                 continue;
             }
             chs_conn_readable(server, conn);
         }
+        if (server->resume) chs_conn_resume_starved(server);
+        if (server->backlog) chs_conn_serve_backlog(server);
         int64_t now = chs_now_ms();
         if (now >= server->next_sweep_ms) {
             chs_conn_sweep(server, now);

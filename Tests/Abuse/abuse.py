@@ -73,16 +73,19 @@ async def slowloris(count, deadline):
     async def one():
         reader, writer = await asyncio.open_connection(HOST, PORT)
         writer.write(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+        outcome = "held"  # still open at the deadline: the slot was never given back
         while time.monotonic() < deadline:
             try:
                 writer.write(b"X-a: b\r\n")
                 await writer.drain()
             except ConnectionError:
+                outcome = "reset"
                 break
             status = await read_status(reader, timeout=0.5)
             if status != "timeout":
-                outcomes.append(status)
+                outcome = status
                 break
+        outcomes.append(outcome)
         writer.close()
 
     await asyncio.gather(*(one() for _ in range(count)), return_exceptions=True)

@@ -102,6 +102,28 @@ int main(void) {
     invalid("GET / HTTP/1.1\rX\n\r\n", CHS_PARSE_ERROR);
     invalid("GET /\x01 HTTP/1.1\r\n\r\n", CHS_PARSE_ERROR);
     invalid("GET / HTTP/1.1\r\nX: a\x7f\r\n\r\n", CHS_PARSE_ERROR);
+    /* Framing two parsers could read differently (RFC 9112 §6.3): refused at the field that makes it so. */
+    invalid("GET / HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\n", CHS_PARSE_ERROR);
+    invalid("GET / HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n", CHS_PARSE_ERROR);
+    invalid("GET / HTTP/1.1\r\ncontent-length: 5\r\nCONTENT-LENGTH: 7\r\n\r\n", CHS_PARSE_ERROR);
+    invalid("GET / HTTP/1.1\r\nContent-Length: 0, 0\r\n\r\n", CHS_PARSE_ERROR);
+    invalid("GET / HTTP/1.1\r\nContent-Length: +5\r\n\r\n", CHS_PARSE_ERROR);
+    invalid("GET / HTTP/1.1\r\nContent-Length:\r\n\r\n", CHS_PARSE_ERROR);
+    invalid("GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n", CHS_PARSE_ERROR);
+    invalid("GET / HTTP/1.1\r\nContent-Length: 3\r\ntransfer-encoding: chunked\r\n\r\n", CHS_PARSE_ERROR);
+    /* Obsolete line folding, with a space or a tab, after a field or before the first one. */
+    invalid("GET / HTTP/1.1\r\nX-A: b\r\n\tfolded\r\n\r\n", CHS_PARSE_ERROR);
+    invalid("GET / HTTP/1.1\r\n X-A: b\r\nHost: x\r\n\r\n", CHS_PARSE_ERROR);
+    /* Where the error is found: at the field, before the head is complete. */
+    {
+        const char *text = "GET / HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 0\r\n";
+        chs_header headers[4];
+        chs_http1_request request;
+        CHECK(parse_exact(text, strlen(text), &request, headers, 4) == CHS_PARSE_ERROR, "second length refused at once");
+    }
+    /* What stays valid: one Content-Length, Transfer-Encoding alone (the server answers 413 for those). */
+    valid("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\n\r\n", "POST", "/", 1, 2);
+    valid("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", "POST", "/", 1, 2);
     invalid("GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\nE: 5\r\n\r\n", CHS_PARSE_TOO_MANY_HEADERS);
 
     /* Every single byte value at every position of a small request: no crash, no over-read. */

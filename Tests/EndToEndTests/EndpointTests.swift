@@ -89,6 +89,31 @@ private let pythonReadAll = """
         #expect(try agent.get("/metrics").status == 200)
     }
 
+    /// Heads two parsers could frame differently (RFC 9112 §6.3) are request-smuggling primitives: a second
+    /// Content-Length (even after a 0), Transfer-Encoding beside Content-Length, a folded line. Each gets a
+    /// 400 and the connection closes, so the request smuggled behind it is never answered.
+    @Test func ambiguousFramingGets400AndCloses() throws {
+        let agent = try RunningAgent(environment: fixtureEnvironment)
+        defer { _ = agent.stop() }
+        let port = agent.baseURL.split(separator: ":").last!
+        let script = """
+            import socket
+            \(pythonReadAll)
+            smuggled = b"GET /api/v1/health HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n"
+            for head in [b"Content-Length: 0\\r\\nContent-Length: 39\\r\\n",
+                         b"Transfer-Encoding: chunked\\r\\nContent-Length: 0\\r\\n",
+                         b"X-A: b\\r\\n folded: yes\\r\\n"]:
+                s = socket.create_connection(("127.0.0.1", \(port)))
+                s.sendall(b"GET /metrics HTTP/1.1\\r\\nHost: x\\r\\n" + head + b"\\r\\n" + smuggled)
+                s.settimeout(5)
+                reply = read_all(s)  # returns at the server's close
+                s.close()
+                print(reply.split(b"\\r\\n")[0].decode(), reply.count(b"HTTP/1.1 "))
+            """
+        let result = try run("python3", ["-c", script])
+        #expect(result.stdout.split(separator: "\n") == Array(repeating: "HTTP/1.1 400 Bad Request 1", count: 3), "\(result.stdout)\(result.stderr)")
+    }
+
     /// A /metrics page goes to the socket straight from the cached page; what the socket does not take at
     /// once is queued and sent after, and later responses queue behind it. A client with a tiny receive
     /// window pipelines 100 requests and reads nothing until the server has answered another client: 100

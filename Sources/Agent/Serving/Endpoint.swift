@@ -7,7 +7,8 @@ import HostMetrics
 import Synchronization
 
 /// Answers endpoint requests from the latest snapshot. Each `/metrics` variant (format × gzip) is rendered
-/// once per snapshot and cached, so a thousand scrapes of one snapshot cost one rendering.
+/// once per snapshot and cached, so a thousand scrapes of one snapshot cost one rendering, and handed to the
+/// C server as one shared body, so a thousand responses waiting to be sent cost one copy.
 final class Endpoint: Sendable {
     /// What a cached page depends on besides the snapshot; the push report is small and compared whole,
     /// so a page is never stale about the spool.
@@ -24,7 +25,13 @@ final class Endpoint: Sendable {
     private let collectorNames: Set<String>
     private let sessions = BrowserSessions(clock: { HostClock.wall() })
     let streams = EventStreams()
-    private let metricsCache = Mutex<(sequence: UInt64, bodies: [Variant: [UInt8]])>((0, [:]))
+    /// A rendered page and the same bytes as the server sends them.
+    private struct CachedPage {
+        var bytes: [UInt8]
+        var shared: SharedBody
+    }
+
+    private let metricsCache = Mutex<(sequence: UInt64, pages: [Variant: CachedPage])>((0, [:]))
 
     init(store: SnapshotStore, agent: AgentInfo, auth: BearerAuth, pushReport: @escaping @Sendable () -> PushReport? = { nil }) {
         self.store = store
@@ -34,10 +41,10 @@ final class Endpoint: Sendable {
         self.collectorNames = Set(agent.collectorNames)
     }
 
-    /// What the endpoint answers: a whole response, or an endless one (`/api/v1/stream`) that the server
-    /// opens and `streams` then feeds.
+    /// What the endpoint answers: a whole response (with the shared body holding its bytes when they are
+    /// a cached page), or an endless one (`/api/v1/stream`) that the server opens and `streams` then feeds.
     enum Answer {
-        case response(Response)
+        case response(Response, shared: SharedBody?)
         case stream(fields: [String]?)
     }
 
@@ -47,7 +54,8 @@ final class Endpoint: Sendable {
         {
             return .stream(fields: fields)
         }
-        return .response(respond(to: request))
+        let (response, shared) = serve(request)
+        return .response(response, shared: shared)
     }
 
     /// The event a new stream starts with: the latest snapshot's, or nothing before the first pass.
@@ -55,31 +63,37 @@ final class Endpoint: Sendable {
         store.latest.map { EventStreamFormat.event($0, fields: fields) } ?? []
     }
 
-    func respond(to request: Request) -> Response {
+    func respond(to request: Request) -> Response { serve(request).response }
+
+    /// The response, and the shared body that holds its bytes when they are a cached page.
+    func serve(_ request: Request) -> (response: Response, shared: SharedBody?) {
         let routed = Router.route(request, collectors: collectorNames)
         if case .success(.asset) = routed {
             // The script and style sheet hold nothing of the host; the sign-in page needs them.
         } else if !sessions.admits(request), let denied = auth.deny(request) {
             if case .success(.live) = routed {
-                return Response(
+                let page = Response(
                     status: 401, contentType: "text/html; charset=utf-8",
                     headers: LiveAssets.securityHeaders + [("Cache-Control", "no-store")],
                     body: LivePage.renderSignIn(version: agent.version))
+                return (page, nil)
             }
-            return denied
+            return (denied, nil)
         }
         switch routed {
         case .failure(let error):
-            return error.response
+            return (error.response, nil)
         case .success(.session):
-            guard auth.isEnabled else { return Response(status: 204, contentType: "application/json", body: []) }
+            guard auth.isEnabled else { return (Response(status: 204, contentType: "application/json", body: []), nil) }
             let session = sessions.open()
-            return Response(
+            let response = Response(
                 status: 204, contentType: "application/json",
                 headers: [("Set-Cookie", session.setCookie), ("Cache-Control", "no-store")], body: [])
+            return (response, nil)
         case .success(.stream):
             // Reached only through respond(to:) directly, which cannot hold a stream open.
-            return Response.error(406, "/api/v1/stream is an event stream; open it with an EventSource or curl -N")
+            let refusal = Response.error(406, "/api/v1/stream is an event stream; open it with an EventSource or curl -N")
+            return (refusal, nil)
         case .success(let route):
             let snapshot = store.latest
             let push = pushReport()
@@ -89,11 +103,17 @@ final class Endpoint: Sendable {
                 gzip = AcceptHeader.preferred(["gzip"], in: request.header("accept-encoding")) == "gzip"
             default: break
             }
+            var shared: SharedBody?
             var response = Responder.respond(
                 to: route, snapshot: snapshot, agent: agent, now: HostClock.wall(), push: push,
                 history: { store.history },
                 metricsBody: { format, collectors in
-                    metricsBody(snapshot, Variant(format: format, gzip: gzip, push: push), collectors: collectors)
+                    let variant = Variant(format: format, gzip: gzip, push: push)
+                    guard let page = cachedPage(snapshot, variant, collectors: collectors) else {
+                        return render(snapshot, variant, collectors: collectors)
+                    }
+                    shared = page.shared
+                    return page.bytes
                 })
             if gzip {
                 // /metrics came compressed (and cached so); the page and its assets are compressed here.
@@ -103,27 +123,30 @@ final class Endpoint: Sendable {
                 }
                 response.headers.append(("Content-Encoding", "gzip"))
             }
-            return response
+            return (response, shared)
         }
     }
 
-    private func metricsBody(_ snapshot: Snapshot?, _ variant: Variant, collectors: Set<String>?) -> [UInt8] {
-        func render() -> [UInt8] {
-            let text = MetricsPage.render(snapshot, agent: agent, format: variant.format, collectors: collectors, push: variant.push)
-            return variant.gzip ? Self.gzip(text) : text
-        }
-        // Filtered scrapes are rare and vary endlessly: only the full page is cached.
-        guard let snapshot, collectors == nil else { return render() }
+    private func render(_ snapshot: Snapshot?, _ variant: Variant, collectors: Set<String>?) -> [UInt8] {
+        let text = MetricsPage.render(snapshot, agent: agent, format: variant.format, collectors: collectors, push: variant.push)
+        return variant.gzip ? Self.gzip(text) : text
+    }
+
+    /// The full page of this snapshot, rendered on first use; nil for filtered scrapes, which are rare and
+    /// vary endlessly, so only the full page is cached.
+    private func cachedPage(_ snapshot: Snapshot?, _ variant: Variant, collectors: Set<String>?) -> CachedPage? {
+        guard let snapshot, collectors == nil else { return nil }
         let cached = metricsCache.withLock { cache in
-            cache.sequence == snapshot.sequence ? cache.bodies[variant] : nil
+            cache.sequence == snapshot.sequence ? cache.pages[variant] : nil
         }
         if let cached { return cached }
-        let body = render()
+        let bytes = render(snapshot, variant, collectors: nil)
+        let page = CachedPage(bytes: bytes, shared: SharedBody(bytes))
         metricsCache.withLock { cache in
             if cache.sequence != snapshot.sequence { cache = (snapshot.sequence, [:]) }
-            cache.bodies[variant] = body
+            cache.pages[variant] = page
         }
-        return body
+        return page
     }
 
     static func gzip(_ bytes: [UInt8]) -> [UInt8] {

@@ -100,8 +100,14 @@ private func handleRequest(
             chs_respond_stream(responder, "text/event-stream", "Cache-Control: no-store\r\n", event.baseAddress, event.count)
         }
         if id > 0 { endpoint.streams.add(id, fields: fields) }
-    case .response(let response):
+    case .response(let response, let shared):
         let responseHeaders = response.headers.map { "\($0.name): \($0.value)\r\n" }.joined()
+        if let shared {
+            // A cached page: the server keeps a reference to the one copy rather than copying it per response.
+            chs_respond_body(responder, Int32(response.status), response.contentType,
+                             responseHeaders.isEmpty ? nil : responseHeaders, shared.pointer)
+            return
+        }
         response.body.withUnsafeBufferPointer { body in
             chs_respond(responder, Int32(response.status), response.contentType,
                         responseHeaders.isEmpty ? nil : responseHeaders,

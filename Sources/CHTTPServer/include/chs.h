@@ -17,13 +17,18 @@ typedef struct chs_server chs_server;
 typedef struct {
     const char *host;            /* numeric IPv4/IPv6 or a name; "::" is dual-stack */
     uint16_t port;               /* 0 picks a free port: see chs_server_port() */
-    int max_connections;         /* at it, the oldest idle connection makes room; if none is idle, 503 */
+    int max_connections;         /* at it, the connection that did useful work least recently makes room; 503
+                                  * only when every one is being answered right now */
     size_t max_header_bytes;     /* request line + headers; past it 431 */
     size_t max_request_line;     /* past it 414 */
     size_t max_headers;          /* header count; past it 431 */
-    int idle_timeout_ms;         /* keep-alive connection with no request under way */
-    int request_timeout_ms;      /* a request must arrive whole within this (slowloris) */
-    size_t write_high_water;     /* stop reading a connection while this much output is queued */
+    int idle_timeout_ms;         /* keep-alive connection with no request under way; PINGs and empty frames
+                                  * do not count as activity */
+    int request_timeout_ms;      /* a request must arrive whole and its answer be written within this (an
+                                  * HTTP/2 stream: be opened and closed); trickles do not extend it */
+    size_t write_high_water;     /* per connection: stop reading and taking requests while this much output
+                                  * (and bodies of its own) is queued */
+    size_t max_buffered_bytes;   /* all connections together: past it no connection takes a new request */
     int h2_max_streams;          /* HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS */
     int max_event_streams;       /* open chs_respond_stream() responses at most; past it 503 */
 } chs_config;
@@ -52,7 +57,8 @@ typedef struct {
 typedef struct chs_responder chs_responder;
 
 /* extra_headers: zero or more complete "Name: value\r\n" lines, or NULL. The body is copied before
- * chs_respond returns. For HEAD the body is measured but not sent. */
+ * chs_respond returns (only what the socket does not take at once). For HEAD the body is measured but
+ * not sent. */
 void chs_respond(chs_responder *responder, int status, const char *content_type, const char *extra_headers,
                  const uint8_t *body, size_t body_len);
 
@@ -67,6 +73,16 @@ uint64_t chs_respond_stream(chs_responder *responder, const char *content_type, 
  * (reader left, dropped, or the server stopped: forget it), 0 otherwise; returns how many are gone. */
 int chs_stream_send(chs_server *server, const uint64_t *ids, size_t count, const uint8_t *bytes, size_t len,
                     uint8_t *gone);
+
+/* An immutable, reference-counted body, for one made once and sent many times (a cached page): the
+ * bytes are copied into it once; every response that sends it holds a reference until it has been
+ * written, instead of a copy. Release from any thread. NULL when out of memory. */
+typedef struct chs_body chs_body;
+chs_body *chs_body_new(const uint8_t *bytes, size_t len);
+void chs_body_release(chs_body *body);
+/* chs_respond with a shared body: the server takes its own reference. */
+void chs_respond_body(chs_responder *responder, int status, const char *content_type, const char *extra_headers,
+                      chs_body *body);
 
 typedef void (*chs_handler)(const chs_request *request, chs_responder *responder, void *ctx);
 
@@ -83,7 +99,7 @@ void chs_server_destroy(chs_server *server);
 typedef struct {
     uint64_t connections_accepted;
     uint64_t connections_rejected;
-    uint64_t connections_evicted; /* idle ones closed to make room at the connection limit */
+    uint64_t connections_evicted; /* closed to make room at the connection limit */
     uint64_t requests;
     uint64_t bad_requests;
     uint64_t timeouts;
