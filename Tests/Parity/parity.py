@@ -8,7 +8,7 @@ node_exporter, then a pass of the agent's that began after that read finished, t
   - series: every series node_exporter showed in both reads must be on the agent's page (same label values),
     except for the families in SERIES_MAY_DIFFER, whose label values are moments or the exporter's own;
   - counters: before <= agent <= after, for every counter series both export;
-  - gauges that do not move between two reads (sizes, limits, info families) must be equal.
+  - gauges that cannot move between two reads (sizes, limits, identities: STEADY) must be equal.
 Prints one JSON report; exits 1 on any failure.
 """
 import json
@@ -39,6 +39,22 @@ SERIES_MAY_DIFFER = {
     "process_cpu_seconds_total", "process_max_fds", "process_open_fds", "process_resident_memory_bytes",
     "process_start_time_seconds", "process_virtual_memory_bytes", "process_virtual_memory_max_bytes",
 }
+# Gauges that hold still on a running host, whose values must therefore be equal: sizes, limits, identities.
+# (A gauge that moves, free space or memory in use, can read the same twice in node_exporter by chance and
+# differently in the agent between them; only these are compared.)
+STEADY_SUFFIXES = ("_info", "_size_bytes", "_maximum", "_limit", "_pool_size_bits", "_mtu_bytes", "_speed_bytes")
+STEADY = {"node_filesystem_files", "node_filesystem_readonly", "node_memory_MemTotal_bytes", "node_memory_SwapTotal_bytes",
+          "node_boot_time_seconds", "node_os_version", "node_network_iface_id", "node_network_iface_link",
+          "node_network_iface_link_mode", "node_network_address_assign_type", "node_network_name_assign_type",
+          "node_network_device_id", "node_network_protocol_type", "node_network_transmit_queue_length",
+          "node_network_net_dev_group", "node_time_zone_offset_seconds", "node_timex_tick_seconds",
+          "node_timex_status", "node_timex_sync_status", "node_selinux_enabled", "node_filefd_maximum"}
+
+
+def steady(family):
+    return family in STEADY or family.endswith(STEADY_SUFFIXES)
+
+
 # Families that are the exporter's own and move, so their values are not compared.
 OWN = SERIES_MAY_DIFFER | {"node_textfile_mtime_seconds"}
 
@@ -163,7 +179,7 @@ try:
             compared["counters"] += 1
             if not (low - slack <= value <= high + slack):
                 failures.append(f"counter {sample}{dict(labels)}: {value} not within [{low}, {high}]")
-        elif low == high and kind == "gauge" and not sample.startswith("node_time"):
+        elif kind == "gauge" and steady(family):
             compared["steady gauges"] += 1
             if abs(value - low) > slack:
                 failures.append(f"steady gauge {sample}{dict(labels)}: {value}, node_exporter's {low}")
