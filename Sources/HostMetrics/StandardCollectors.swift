@@ -13,6 +13,7 @@ public enum StandardCollectors {
         PressureCollector.self,
         CgroupCollector.self,
         FileFDCollector.self,
+        HwmonCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }
