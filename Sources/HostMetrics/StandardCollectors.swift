@@ -14,6 +14,7 @@ public enum StandardCollectors {
         CgroupCollector.self,
         FileFDCollector.self,
         HwmonCollector.self,
+        ThermalZoneCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

@@ -16,6 +16,7 @@ import Testing
 
     static let cases = [
         Case(collector: "hwmon", prefixes: ["node_hwmon_"]),
+        Case(collector: "thermal_zone", prefixes: ["node_thermal_zone_", "node_cooling_device_"]),
     ]
 
     @Test(arguments: cases) func agentServesWhatNodeExporterServes(_ test: Case) throws {
