@@ -15,6 +15,7 @@ public enum StandardCollectors {
         FileFDCollector.self,
         HwmonCollector.self,
         ThermalZoneCollector.self,
+        PowerSupplyClassCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

@@ -17,6 +17,7 @@ import Testing
     static let cases = [
         Case(collector: "hwmon", prefixes: ["node_hwmon_"]),
         Case(collector: "thermal_zone", prefixes: ["node_thermal_zone_", "node_cooling_device_"]),
+        Case(collector: "powersupplyclass", prefixes: ["node_power_supply_"]),
     ]
 
     @Test(arguments: cases) func agentServesWhatNodeExporterServes(_ test: Case) throws {
@@ -48,6 +49,23 @@ struct Exposition {
     var samples: [String: Double] = [:]
     var types: [String: String] = [:]
 
+    /// `a{x="1",y=""}` as `a{x="1"}`: Prometheus reads an empty label as no label, and the agent's info
+    /// families give every sample the union of the labels where node_exporter gives each only its own.
+    static func withoutEmptyLabels(_ series: Substring) -> String {
+        guard let open = series.firstIndex(of: "{"), series.hasSuffix("}") else { return String(series) }
+        var pairs: [Substring] = []
+        var rest = series[series.index(after: open)..<series.index(before: series.endIndex)]
+        // Label values here hold no `",` (fixture text), so a pair ends at the first `",` after its `="`.
+        while !rest.isEmpty {
+            let end = rest.range(of: "\",")?.lowerBound ?? rest.index(before: rest.endIndex)
+            let pair = rest[...end]
+            if !pair.hasSuffix("=\"\"") { pairs.append(pair) }
+            rest = end < rest.index(before: rest.endIndex) ? rest[rest.index(end, offsetBy: 2)...] : ""
+        }
+        let name = series[..<open]
+        return pairs.isEmpty ? String(name) : name + "{" + pairs.joined(separator: ",") + "}"
+    }
+
     init(_ text: String, prefixes: [String]) {
         for line in text.split(separator: "\n") {
             if line.hasPrefix("# TYPE ") {
@@ -58,7 +76,7 @@ struct Exposition {
             } else if !line.hasPrefix("#"), prefixes.contains(where: { line.hasPrefix($0) }),
                 let space = line.lastIndex(of: " ")
             {
-                samples[String(line[..<space])] = Double(line[line.index(after: space)...]) ?? .nan
+                samples[Self.withoutEmptyLabels(line[..<space])] = Double(line[line.index(after: space)...]) ?? .nan
             }
         }
     }
