@@ -16,6 +16,8 @@ public enum StandardCollectors {
         HwmonCollector.self,
         ThermalZoneCollector.self,
         PowerSupplyClassCollector.self,
+        CPUFreqCollector.self,
+        ThermalThrottleCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

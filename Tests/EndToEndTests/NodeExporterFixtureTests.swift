@@ -11,6 +11,10 @@ import Testing
     struct Case: Sendable, CustomStringConvertible {
         var collector: String
         var prefixes: [String]
+        /// node_exporter's collector, where the families are part of one with another name.
+        var nodeExporterCollector: String? = nil
+        /// The fixture tree, where it is not the collector's name.
+        var tree: String? = nil
         var description: String { collector }
     }
 
@@ -18,10 +22,14 @@ import Testing
         Case(collector: "hwmon", prefixes: ["node_hwmon_"]),
         Case(collector: "thermal_zone", prefixes: ["node_thermal_zone_", "node_cooling_device_"]),
         Case(collector: "powersupplyclass", prefixes: ["node_power_supply_"]),
+        Case(collector: "cpufreq", prefixes: ["node_cpu_frequency_", "node_cpu_scaling_frequency_"]),
+        Case(
+            collector: "thermal_throttle", prefixes: ["node_cpu_core_throttles_total", "node_cpu_package_throttles_total"],
+            nodeExporterCollector: "cpu", tree: "cpufreq"),
     ]
 
     @Test(arguments: cases) func agentServesWhatNodeExporterServes(_ test: Case) throws {
-        let tree = Paths.repository + "/Tests/HostMetricsTests/Fixtures/node/" + test.collector
+        let tree = Paths.repository + "/Tests/HostMetricsTests/Fixtures/node/" + (test.tree ?? test.collector)
         let agent = try RunningAgent(environment: [
             "PROC_ROOT": tree + "/proc", "SYS_ROOT": tree + "/sys", "ROOTFS": tree + "/rootfs",
             "COLLECTION_INTERVAL": "3600",
@@ -32,7 +40,7 @@ import Testing
         let theirs = Exposition(
             try NodeExporter.scrape([
                 "--path.sysfs=" + tree + "/sys", "--path.procfs=" + tree + "/proc", "--collector.disable-defaults",
-                "--collector." + test.collector,
+                "--collector." + (test.nodeExporterCollector ?? test.collector),
             ]), prefixes: test.prefixes)
         #expect(!theirs.samples.isEmpty, "node_exporter found nothing in the fixture: the tree is wrong")
         #expect(ours.types == theirs.types)
