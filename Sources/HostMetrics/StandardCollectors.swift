@@ -18,6 +18,7 @@ public enum StandardCollectors {
         PowerSupplyClassCollector.self,
         CPUFreqCollector.self,
         ThermalThrottleCollector.self,
+        EDACCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }
