@@ -19,6 +19,7 @@ public enum StandardCollectors {
         CPUFreqCollector.self,
         ThermalThrottleCollector.self,
         EDACCollector.self,
+        MDADMCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

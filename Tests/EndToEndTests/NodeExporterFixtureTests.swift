@@ -27,6 +27,7 @@ import Testing
             collector: "thermal_throttle", prefixes: ["node_cpu_core_throttles_total", "node_cpu_package_throttles_total"],
             nodeExporterCollector: "cpu", tree: "cpufreq"),
         Case(collector: "edac", prefixes: ["node_edac_"]),
+        Case(collector: "mdadm", prefixes: ["node_md_"]),
     ]
 
     @Test(arguments: cases) func agentServesWhatNodeExporterServes(_ test: Case) throws {
