@@ -20,6 +20,7 @@ public enum StandardCollectors {
         ThermalThrottleCollector.self,
         EDACCollector.self,
         MDADMCollector.self,
+        BondingCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

@@ -28,6 +28,7 @@ import Testing
             nodeExporterCollector: "cpu", tree: "cpufreq"),
         Case(collector: "edac", prefixes: ["node_edac_"]),
         Case(collector: "mdadm", prefixes: ["node_md_"]),
+        Case(collector: "bonding", prefixes: ["node_bonding_"]),
     ]
 
     @Test(arguments: cases) func agentServesWhatNodeExporterServes(_ test: Case) throws {
