@@ -21,6 +21,7 @@ public enum StandardCollectors {
         EDACCollector.self,
         MDADMCollector.self,
         BondingCollector.self,
+        NVMeCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

@@ -29,6 +29,7 @@ import Testing
         Case(collector: "edac", prefixes: ["node_edac_"]),
         Case(collector: "mdadm", prefixes: ["node_md_"]),
         Case(collector: "bonding", prefixes: ["node_bonding_"]),
+        Case(collector: "nvme", prefixes: ["node_nvme_"]),
     ]
 
     @Test(arguments: cases) func agentServesWhatNodeExporterServes(_ test: Case) throws {
