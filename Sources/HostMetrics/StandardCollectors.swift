@@ -22,6 +22,7 @@ public enum StandardCollectors {
         MDADMCollector.self,
         BondingCollector.self,
         NVMeCollector.self,
+        RAPLCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

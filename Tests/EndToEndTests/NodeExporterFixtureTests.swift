@@ -30,6 +30,7 @@ import Testing
         Case(collector: "mdadm", prefixes: ["node_md_"]),
         Case(collector: "bonding", prefixes: ["node_bonding_"]),
         Case(collector: "nvme", prefixes: ["node_nvme_"]),
+        Case(collector: "rapl", prefixes: ["node_rapl_"]),
     ]
 
     @Test(arguments: cases) func agentServesWhatNodeExporterServes(_ test: Case) throws {
