@@ -23,6 +23,7 @@ public enum StandardCollectors {
         BondingCollector.self,
         NVMeCollector.self,
         RAPLCollector.self,
+        FibreChannelCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

@@ -31,6 +31,7 @@ import Testing
         Case(collector: "bonding", prefixes: ["node_bonding_"]),
         Case(collector: "nvme", prefixes: ["node_nvme_"]),
         Case(collector: "rapl", prefixes: ["node_rapl_"]),
+        Case(collector: "fibrechannel", prefixes: ["node_fibrechannel_"]),
     ]
 
     @Test(arguments: cases) func agentServesWhatNodeExporterServes(_ test: Case) throws {
