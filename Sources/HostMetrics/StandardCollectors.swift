@@ -24,6 +24,7 @@ public enum StandardCollectors {
         NVMeCollector.self,
         RAPLCollector.self,
         FibreChannelCollector.self,
+        InfiniBandCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

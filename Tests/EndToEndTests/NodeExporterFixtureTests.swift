@@ -32,6 +32,7 @@ import Testing
         Case(collector: "nvme", prefixes: ["node_nvme_"]),
         Case(collector: "rapl", prefixes: ["node_rapl_"]),
         Case(collector: "fibrechannel", prefixes: ["node_fibrechannel_"]),
+        Case(collector: "infiniband", prefixes: ["node_infiniband_"]),
     ]
 
     @Test(arguments: cases) func agentServesWhatNodeExporterServes(_ test: Case) throws {
