@@ -25,6 +25,7 @@ public enum StandardCollectors {
         RAPLCollector.self,
         FibreChannelCollector.self,
         InfiniBandCollector.self,
+        TapeStatsCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

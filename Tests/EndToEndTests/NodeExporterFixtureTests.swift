@@ -33,6 +33,7 @@ import Testing
         Case(collector: "rapl", prefixes: ["node_rapl_"]),
         Case(collector: "fibrechannel", prefixes: ["node_fibrechannel_"]),
         Case(collector: "infiniband", prefixes: ["node_infiniband_"]),
+        Case(collector: "tapestats", prefixes: ["node_tape_"]),
     ]
 
     @Test(arguments: cases) func agentServesWhatNodeExporterServes(_ test: Case) throws {
