@@ -26,6 +26,8 @@ public enum StandardCollectors {
         FibreChannelCollector.self,
         InfiniBandCollector.self,
         TapeStatsCollector.self,
+        NFSCollector.self,
+        NFSDCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

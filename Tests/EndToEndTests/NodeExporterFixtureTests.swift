@@ -34,6 +34,8 @@ import Testing
         Case(collector: "fibrechannel", prefixes: ["node_fibrechannel_"]),
         Case(collector: "infiniband", prefixes: ["node_infiniband_"]),
         Case(collector: "tapestats", prefixes: ["node_tape_"]),
+        Case(collector: "nfs", prefixes: ["node_nfs_"]),
+        Case(collector: "nfsd", prefixes: ["node_nfsd_"], tree: "nfs"),
     ]
 
     @Test(arguments: cases) func agentServesWhatNodeExporterServes(_ test: Case) throws {
