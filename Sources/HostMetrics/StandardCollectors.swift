@@ -28,6 +28,7 @@ public enum StandardCollectors {
         TapeStatsCollector.self,
         NFSCollector.self,
         NFSDCollector.self,
+        XFSCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

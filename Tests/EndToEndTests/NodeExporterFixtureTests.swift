@@ -36,6 +36,7 @@ import Testing
         Case(collector: "tapestats", prefixes: ["node_tape_"]),
         Case(collector: "nfs", prefixes: ["node_nfs_"]),
         Case(collector: "nfsd", prefixes: ["node_nfsd_"], tree: "nfs"),
+        Case(collector: "xfs", prefixes: ["node_xfs_"]),
     ]
 
     @Test(arguments: cases) func agentServesWhatNodeExporterServes(_ test: Case) throws {
@@ -47,9 +48,15 @@ import Testing
         defer { _ = agent.stop() }
         let ours = Exposition(try agent.get("/metrics?collect[]=" + test.collector).body, prefixes: test.prefixes)
 
+        // node_exporter will not start without both trees; a fixture has only the one its collector reads.
+        let empty = NSTemporaryDirectory() + "node-fixture-empty-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        func existing(_ path: String) -> String { FileManager.default.fileExists(atPath: path) ? path : empty }
         let theirs = Exposition(
             try NodeExporter.scrape([
-                "--path.sysfs=" + tree + "/sys", "--path.procfs=" + tree + "/proc", "--collector.disable-defaults",
+                "--path.sysfs=" + existing(tree + "/sys"), "--path.procfs=" + existing(tree + "/proc"),
+                "--collector.disable-defaults",
                 "--collector." + (test.nodeExporterCollector ?? test.collector),
             ]), prefixes: test.prefixes)
         #expect(!theirs.samples.isEmpty, "node_exporter found nothing in the fixture: the tree is wrong")
