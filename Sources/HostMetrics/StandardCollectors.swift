@@ -29,6 +29,7 @@ public enum StandardCollectors {
         NFSCollector.self,
         NFSDCollector.self,
         XFSCollector.self,
+        BtrfsCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

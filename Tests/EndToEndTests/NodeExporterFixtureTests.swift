@@ -37,6 +37,7 @@ import Testing
         Case(collector: "nfs", prefixes: ["node_nfs_"]),
         Case(collector: "nfsd", prefixes: ["node_nfsd_"], tree: "nfs"),
         Case(collector: "xfs", prefixes: ["node_xfs_"]),
+        Case(collector: "btrfs", prefixes: ["node_btrfs_"]),
     ]
 
     @Test(arguments: cases) func agentServesWhatNodeExporterServes(_ test: Case) throws {
