@@ -30,6 +30,7 @@ public enum StandardCollectors {
         NFSDCollector.self,
         XFSCollector.self,
         BtrfsCollector.self,
+        ZFSCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

@@ -38,6 +38,7 @@ import Testing
         Case(collector: "nfsd", prefixes: ["node_nfsd_"], tree: "nfs"),
         Case(collector: "xfs", prefixes: ["node_xfs_"]),
         Case(collector: "btrfs", prefixes: ["node_btrfs_"]),
+        Case(collector: "zfs", prefixes: ["node_zfs_"]),
     ]
 
     @Test(arguments: cases) func agentServesWhatNodeExporterServes(_ test: Case) throws {
