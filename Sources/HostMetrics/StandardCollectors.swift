@@ -31,6 +31,7 @@ public enum StandardCollectors {
         XFSCollector.self,
         BtrfsCollector.self,
         ZFSCollector.self,
+        BcacheCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

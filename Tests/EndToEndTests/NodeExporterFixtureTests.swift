@@ -39,6 +39,7 @@ import Testing
         Case(collector: "xfs", prefixes: ["node_xfs_"]),
         Case(collector: "btrfs", prefixes: ["node_btrfs_"]),
         Case(collector: "zfs", prefixes: ["node_zfs_"]),
+        Case(collector: "bcache", prefixes: ["node_bcache_"]),
     ]
 
     @Test(arguments: cases) func agentServesWhatNodeExporterServes(_ test: Case) throws {
