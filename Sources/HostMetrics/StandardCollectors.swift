@@ -32,6 +32,7 @@ public enum StandardCollectors {
         BtrfsCollector.self,
         ZFSCollector.self,
         BcacheCollector.self,
+        IPVSCollector.self,
     ]
 
     public static var names: [String] { all.map { $0.info.name } }

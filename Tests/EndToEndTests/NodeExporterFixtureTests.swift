@@ -40,6 +40,7 @@ import Testing
         Case(collector: "btrfs", prefixes: ["node_btrfs_"]),
         Case(collector: "zfs", prefixes: ["node_zfs_"]),
         Case(collector: "bcache", prefixes: ["node_bcache_"]),
+        Case(collector: "ipvs", prefixes: ["node_ipvs_"]),
     ]
 
     @Test(arguments: cases) func agentServesWhatNodeExporterServes(_ test: Case) throws {
