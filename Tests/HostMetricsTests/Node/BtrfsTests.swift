@@ -48,7 +48,9 @@ import Testing
         #expect(BtrfsCollector.allocationRatio("raid1c3", devices: 3) == 0)
     }
 
+    /// This VM has the btrfs module (fs/btrfs/features, captured) and no btrfs mounted.
     @Test func noBtrfsGivesAnEmptySection() throws {
+        #expect(FileTree(root: Fixtures.host.sys.root).exists("fs/btrfs/features"))
         #expect(try NodeFixture.collect(BtrfsCollector(sys: NodeFixture.absent.sys)).samples.isEmpty)
         #expect(try NodeFixture.collect(BtrfsCollector(sys: Fixtures.host.sys)).samples.isEmpty)
     }

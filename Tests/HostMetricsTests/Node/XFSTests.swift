@@ -32,7 +32,9 @@ import Testing
         #expect(try XFSStats.parse(Array("xpc 4294967296 0 0\nfoo 1 2 3\nabt\n".utf8), file: "stats").count("xpc", 0) == 4_294_967_296)
     }
 
+    /// This VM has the xfs module (its all-filesystems fs/xfs/stats/stats, captured) and no XFS mounted.
     @Test func noXFSGivesAnEmptySection() throws {
+        #expect(FileTree(root: Fixtures.host.sys.root).exists("fs/xfs/stats/stats"))
         #expect(try NodeFixture.collect(XFSCollector(sys: NodeFixture.absent.sys)).samples.isEmpty)
         #expect(try NodeFixture.collect(XFSCollector(sys: Fixtures.host.sys)).samples.isEmpty)
     }

@@ -37,6 +37,9 @@ public final class ThermalThrottleCollector: RegisteredCollector {
         var cores: [CoreID: UInt64] = [:]
         for cpu in FileTree.numbered(try sys.sortedListIfPresent("devices/system/cpu") ?? [], prefix: "cpu") {
             let directory = "devices/system/cpu/" + cpu
+            // Most CPUs (every VM, every non-x86 machine) have no thermal_throttle: nothing to count, so
+            // their topology is not read (two sysfs reads per CPU per pass otherwise, for nothing).
+            guard sys.exists(directory + "/thermal_throttle") else { continue }
             // A CPU without topology (offline) is skipped, as node_exporter skips it.
             guard let package = try? readCount(directory + "/topology/physical_package_id"),
                 let core = try? readCount(directory + "/topology/core_id")

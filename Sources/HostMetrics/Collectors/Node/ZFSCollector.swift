@@ -6,7 +6,7 @@ import API
 public final class ZFSCollector: RegisteredCollector {
     public static let info = CollectorInfo(
         name: "zfs",
-        reads: ["proc/spl/kstat/zfs/{arcstats,abdstats,…}", "proc/spl/kstat/zfs/*/{io,objset-*,state}"],
+        reads: ["proc/spl/kstat/zfs/*stats", "proc/spl/kstat/zfs/{dmu_tx,fm,zil}", "proc/spl/kstat/zfs/*/{io,objset-*,state}"],
         exports: ["node_zfs_*"])
 
     public static func make(_ context: CollectorContext) -> any Collector { ZFSCollector(proc: context.roots.proc) }
