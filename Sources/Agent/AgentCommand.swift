@@ -81,7 +81,8 @@ struct AgentCommand: AsyncParsableCommand {
                 CollectorContext(
                     roots: settings.roots, processTopN: settings.processTopN,
                     scrubber: CommandLineScrubber(mode: settings.scrubCommandLines),
-                    textfileDirectory: settings.textfileDirectory)),
+                    textfileDirectory: settings.textfileDirectory),
+                disabled: settings.disabledCollectors),
             hostname: settings.hostname ?? Self.systemHostname(), logger: Logger(label: "collector"))
         if checkConfig {
             let (problems, notes) = await ConfigurationCheck(settings: settings, sampler: sampler).run()

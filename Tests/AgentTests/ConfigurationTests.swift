@@ -55,6 +55,22 @@ import Testing
         }
     }
 
+    /// node_exporter's --no-collector.NAME: names from the registry, anything else refused by name.
+    @Test func disabledCollectorsAreCheckedAgainstTheRegistry() throws {
+        var loader = SettingsLoader()
+        loader.environment = ["DISABLED_COLLECTORS": " netstat, timex ,"]
+        #expect(try loader.load().disabledCollectors == ["netstat", "timex"])
+        loader.environment = ["DISABLED_COLLECTORS": "netstat,gpu"]
+        #expect(throws: ConfigurationError.self) { try loader.load() }
+        do {
+            _ = try loader.load()
+        } catch {
+            #expect(error.key == "DISABLED_COLLECTORS" && error.reason.contains("\"gpu\""))
+        }
+        loader.environment = [:]
+        #expect(try loader.load().disabledCollectors.isEmpty)
+    }
+
     @Test func listenAddresses() {
         #expect(ListenAddress.parse("127.0.0.1:9110") == ListenAddress(host: "127.0.0.1", port: 9110))
         #expect(ListenAddress.parse("[::1]:80") == ListenAddress(host: "::1", port: 80))

@@ -13,6 +13,17 @@ private let pythonReadAll = """
 
 /// The built binary on the captured fixture host, read over HTTP with curl.
 @Suite(.serialized) struct EndpointTests {
+    /// DISABLED_COLLECTORS leaves those collectors out of the pass, health, /metrics and collect[].
+    @Test func disabledCollectorsDoNotRun() throws {
+        let agent = try RunningAgent(environment: ["DISABLED_COLLECTORS": "netstat,timex", "COLLECTION_INTERVAL": "3600"])
+        defer { _ = agent.stop() }
+        let names = try #require((try agent.get("/api/v1/health").json?["collectors"] as? [[String: Any]])?.compactMap { $0["name"] as? String })
+        #expect(names == (try documentedCollectorNames()).filter { $0 != "netstat" && $0 != "timex" })
+        let metrics = try agent.get("/metrics").body
+        #expect(!metrics.contains("node_netstat_") && !metrics.contains("node_timex_") && metrics.contains("node_vmstat_"))
+        #expect(try agent.get("/metrics?collect[]=netstat").status == 400)
+    }
+
     @Test func everyRouteAnswers() throws {
         let agent = try RunningAgent(environment: fixtureEnvironment)
         defer { _ = agent.stop() }

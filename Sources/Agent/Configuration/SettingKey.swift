@@ -64,6 +64,9 @@ struct SettingKey: Sendable, Hashable {
     static let textfileDirectory = SettingKey(
         name: "TEXTFILE_DIRECTORY", defaultValue: "",
         help: "Directory of *.prom files to add to /metrics (node_exporter's --collector.textfile.directory); empty = none")
+    static let disabledCollectors = SettingKey(
+        name: "DISABLED_COLLECTORS", defaultValue: "",
+        help: "Collectors not to run, comma-separated (node_exporter's --no-collector.NAME); empty = run all")
     static let logFile = SettingKey(
         name: "LOG_FILE", defaultValue: "agent.log", help: "Log file (relative to STATE_DIR); empty = console only")
     static let logConsole = SettingKey(name: "LOG_CONSOLE", defaultValue: "stderr", help: "stderr, stdout or none")
@@ -115,7 +118,7 @@ struct SettingKey: Sendable, Hashable {
         serverURL, apiToken, hostname, collectionInterval, sendInterval, serviceInterval, heartbeatInterval,
         stateDir, spoolDir, spoolMaxBytes, batchMaxSamples, retryMaxSeconds, caFile, tlsVerify, shutdownFlushSeconds,
         pushConnectTimeout, pushTimeout,
-        listenAddress, procRoot, sysRoot, rootfs, textfileDirectory, logFile, logConsole, logLevel, logMaxBytes, logBackups, historyDuration,
+        listenAddress, procRoot, sysRoot, rootfs, textfileDirectory, disabledCollectors, logFile, logConsole, logLevel, logMaxBytes, logBackups, historyDuration,
         processTopN, scrubCommandLines, maxConnections, idleTimeout, requestTimeout, maxHeaderBytes, maxHeaders,
         http2MaxStreams, authToken, authExemptHealth,
     ]

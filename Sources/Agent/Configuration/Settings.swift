@@ -26,6 +26,8 @@ struct Settings: Sendable {
     var roots: HostRoots
     /// TEXTFILE_DIRECTORY; nil when empty.
     var textfileDirectory: String?
+    /// Collector names the agent does not run (checked against the registry).
+    var disabledCollectors: Set<String> = []
     var logFile: String?
     var logConsole: LogConsole
     var logLevel: LogLevelName

@@ -82,11 +82,12 @@ struct SettingsLoader {
             throw fail(.logConsole, "expected one of \(LogConsole.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard let tlsVerify = Self.boolean(text(.tlsVerify)) else { throw fail(.tlsVerify, "expected true or false") }
+        let disabled = try Self.collectorNames(text(.disabledCollectors)) { fail(.disabledCollectors, $0) }
         let caFile = text(.caFile)
         let authToken = text(.authToken)
         let hostname = text(.hostname)
         let logFile = text(.logFile)
-        return Settings(
+        var settings = Settings(
             serverURL: serverURL, apiToken: text(.apiToken), hostname: hostname.isEmpty ? nil : hostname,
             collectionInterval: try seconds(.collectionInterval), sendInterval: try seconds(.sendInterval),
             serviceInterval: try seconds(.serviceInterval), heartbeatInterval: try seconds(.heartbeatInterval),
@@ -107,11 +108,23 @@ struct SettingsLoader {
             maxHeaderBytes: try integer(.maxHeaderBytes), maxHeaders: try integer(.maxHeaders),
             http2MaxStreams: try integer(.http2MaxStreams),
             authToken: authToken.isEmpty ? nil : authToken, authExemptHealth: exemptHealth)
+        settings.disabledCollectors = disabled
+        return settings
     }
 
     static func normalizedLevel(_ text: String) -> String {
         let lower = text.lowercased()
         return lower == "warn" ? "warning" : lower == "fatal" ? "critical" : lower
+    }
+
+    /// A comma-separated list of collector names, each one the registry knows.
+    static func collectorNames(_ text: String, fail: (String) -> ConfigurationError) throws(ConfigurationError) -> Set<String> {
+        let names = text.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+        let known = StandardCollectors.names
+        if let unknown = names.first(where: { !known.contains($0) }) {
+            throw fail("no collector \"\(unknown)\"; known: \(known.joined(separator: ", "))")
+        }
+        return Set(names)
     }
 
     static func scrubMode(_ text: String) -> CommandLineScrubber.Mode? {
