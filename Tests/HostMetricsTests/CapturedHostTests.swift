@@ -20,6 +20,20 @@ import Testing
         #expect(snapshot.collectors.allSatisfy { $0.success }, "\(snapshot.collectors.compactMap(\.error))")
     }
 
+    /// The JSON snapshot's `kernel` object gathers what each collector summarizes, from the captured files.
+    @Test func theJSONSnapshotSummarizesKernelCounters() throws {
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(SnapshotJSON.render(Self.sample()))) as? [String: Any])
+        let kernel = try #require(json["kernel"] as? [String: Any])
+        let fileNr = try FileNr.parse(try Fixtures.bytes("host/proc/sys/fs/file-nr"))
+        #expect(kernel["open_files"] as? Double == Double(fileNr.allocated))
+        #expect(kernel["open_files_limit"] as? Double == Double(fileNr.maximum))
+        for key in ["oom_kills_total", "major_page_faults_total", "tcp_established", "sockets_used", "entropy_available_bits"] {
+            #expect(kernel[key] is Double, "\(key)")
+        }
+        #expect(json["system"] is [String: Any])
+    }
+
     /// What a collector declares it exports is what its section renders: every family of the captured
     /// host's page is declared by the collector that wrote it, and every collector writes something.
     @Test func everyFamilyIsDeclaredByItsCollector() {

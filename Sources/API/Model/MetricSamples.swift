@@ -8,8 +8,16 @@ public struct MetricSamples: SnapshotSection {
     }
 
     public private(set) var samples: [Sample] = []
+    /// The few figures of this section a person reads in the JSON snapshot's `kernel` object, by name.
+    public private(set) var summary: [(name: String, value: Double?)] = []
 
     public init() {}
+
+    /// Shows `value` as `kernel.<name>` in `/api/v1/metrics`.
+    public mutating func summarize(_ name: String, _ value: Double?) { summary.append((name, value)) }
+
+    /// Summarizes this section's value of a family (its first sample).
+    public mutating func summarize(_ name: String, family: String) { summarize(name, value(family)) }
 
     public mutating func add(_ descriptor: MetricDescriptor, _ labelValues: [String] = [], _ value: Double?) {
         guard let value else { return }

@@ -24,6 +24,12 @@ public enum SnapshotJSON {
                 json.key(section.jsonKey)
                 section.writeJSON(into: &json)
             }
+            // The kernel counters a person looks at, each named by its own collector (`summarize`).
+            let summaries = snapshot.sections.compactMap { ($0.section as? MetricSamples)?.summary }.joined()
+            if !summaries.isEmpty {
+                json.key("kernel")
+                json.object { json in for (name, value) in summaries { json.field(name, value) } }
+            }
         }
         return json.bytes
     }

@@ -45,6 +45,10 @@ public final class ConntrackCollector: RegisteredCollector {
             let stat = try ConntrackStat.parse(bytes)
             for (column, descriptor) in Self.stats { samples.add(descriptor, [], stat.total(column)) }
         }
+        if let entries = samples.value("node_nf_conntrack_entries") {
+            samples.summarize("conntrack_entries", entries)
+            samples.summarize("conntrack_limit", family: "node_nf_conntrack_entries_limit")
+        }
         snapshot.setSection(name, samples)
     }
 }

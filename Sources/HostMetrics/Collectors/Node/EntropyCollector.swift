@@ -26,6 +26,7 @@ public final class EntropyCollector: RegisteredCollector {
             guard let bytes = try proc.readIfPresent(path) else { continue }
             samples.add(descriptor, [], try SingleNumber.parse(bytes, file: path).value)
         }
+        samples.summarize("entropy_available_bits", family: "node_entropy_available_bits")
         snapshot.setSection(name, samples)
     }
 }

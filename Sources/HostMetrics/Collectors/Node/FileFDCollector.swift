@@ -22,6 +22,8 @@ public final class FileFDCollector: RegisteredCollector {
         var samples = MetricSamples()
         samples.add(Self.allocated, [], fileNr.allocated)
         samples.add(Self.maximum, [], fileNr.maximum)
+        samples.summarize("open_files", Double(fileNr.allocated))
+        samples.summarize("open_files_limit", Double(fileNr.maximum))
         snapshot.setSection(name, samples)
     }
 }

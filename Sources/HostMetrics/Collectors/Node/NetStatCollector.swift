@@ -41,6 +41,9 @@ public final class NetStatCollector: RegisteredCollector {
         }
         var samples = MetricSamples()
         for key in order { samples.add(descriptor(key), [], selected[key]) }
+        samples.summarize("tcp_established", family: "node_netstat_Tcp_CurrEstab")
+        samples.summarize("tcp_retransmitted_segments_total", family: "node_netstat_Tcp_RetransSegs")
+        samples.summarize("tcp_listen_drops_total", family: "node_netstat_TcpExt_ListenDrops")
         snapshot.setSection(name, samples)
     }
 

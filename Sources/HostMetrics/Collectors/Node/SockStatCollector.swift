@@ -34,6 +34,7 @@ public final class SockStatCollector: RegisteredCollector {
         if let bytes = try HostNetFiles.readIfPresent(proc, "sockstat6") {
             add(try NetSockstat.parse(bytes, file: "net/sockstat6"), to: &samples)
         }
+        samples.summarize("sockets_used", family: "node_sockstat_sockets_used")
         snapshot.setSection(name, samples)
     }
 

@@ -21,6 +21,8 @@ public final class VMStatCollector: RegisteredCollector {
         for field in vmstat.fields {
             samples.add(descriptor(field.name), [], field.value)
         }
+        samples.summarize("oom_kills_total", family: "node_vmstat_oom_kill")
+        samples.summarize("major_page_faults_total", family: "node_vmstat_pgmajfault")
         snapshot.setSection(name, samples)
     }
 
