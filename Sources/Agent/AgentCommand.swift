@@ -48,8 +48,16 @@ struct AgentCommand: AsyncParsableCommand {
         name: .customLong("check-config"),
         help: "Check the settings, the state directory, the host's files and the dashboard's /health; exit 0 or 2.")
     var checkConfig = false
+    @Flag(
+        name: .customLong("list-collectors"),
+        help: "Print every collector, what it reads and what it exports (a Markdown table), and exit.")
+    var listCollectors = false
 
     func run() async throws {
+        if listCollectors {
+            print(CollectorTable.markdown(StandardCollectors.all.map { $0.info }), terminator: "")
+            return
+        }
         // A console reader that went away (a closed pipe) must not kill the agent: writes to it fail with
         // EPIPE instead, and LogSink stops writing there.
         signal(SIGPIPE, SIG_IGN)

@@ -10,6 +10,10 @@ public final class Sampler {
     private let logger: Logger
     private var sequence: UInt64 = 0
     private var failing: [String: String] = [:]
+    /// Per collector, how long a pass that found nothing lets it rest (`CollectorInfo.recheckWhenAbsent`).
+    private let restWhenAbsent: [Double?]
+    /// Collectors resting after finding nothing, until this monotonic time.
+    private var absentUntil: [String: Double] = [:]
 
     /// The collectors this sampler runs, in order.
     public var collectorNames: [String] { collectors.map(\.name) }
@@ -18,12 +22,20 @@ public final class Sampler {
         self.collectors = collectors
         self.hostname = hostname
         self.logger = logger
+        restWhenAbsent = collectors.map { collector in
+            (collector as? any RegisteredCollector).flatMap { type(of: $0).info.recheckWhenAbsent }
+        }
     }
 
     public func sample(at instant: SampleInstant = HostClock.now()) -> Snapshot {
         sequence += 1
         var snapshot = Snapshot(sequence: sequence, timestamp: instant.wall, hostname: hostname)
-        for collector in collectors {
+        for (position, collector) in collectors.enumerated() {
+            if let until = absentUntil[collector.name], instant.monotonic < until {
+                snapshot.setSection(collector.name, MetricSamples())
+                snapshot.collectors.append(CollectorStatus(name: collector.name, success: true, durationSeconds: 0))
+                continue
+            }
             let started = HostClock.monotonic()
             var failure: String?
             do {
@@ -32,11 +44,21 @@ public final class Sampler {
                 failure = String(describing: error)
             }
             let duration = HostClock.monotonic() - started
+            if let rest = restWhenAbsent[position], failure == nil, Self.foundNothing(snapshot, collector.name) {
+                absentUntil[collector.name] = instant.monotonic + rest
+            } else {
+                absentUntil[collector.name] = nil
+            }
             snapshot.collectors.append(
                 CollectorStatus(name: collector.name, success: failure == nil, durationSeconds: duration, error: failure))
             noteStateChange(collector.name, failure: failure)
         }
         return snapshot
+    }
+
+    static func foundNothing(_ snapshot: Snapshot, _ name: String) -> Bool {
+        guard let entry = snapshot.sections.first(where: { $0.collector == name }) else { return true }
+        return (entry.section as? MetricSamples)?.samples.isEmpty ?? false
     }
 
     private func noteStateChange(_ name: String, failure: String?) {

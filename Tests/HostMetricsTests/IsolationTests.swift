@@ -52,6 +52,42 @@ import Testing
     }
 }
 
+/// A collector for hardware that may be absent: it counts its calls and finds something only when told.
+final class RareHardwareCollector: RegisteredCollector {
+    static let info = CollectorInfo(name: "rare", recheckWhenAbsent: 60, reads: ["sys/class/rare"], exports: ["node_rare"])
+    static func make(_ context: CollectorContext) -> any Collector { RareHardwareCollector() }
+    var calls = 0
+    var present = false
+
+    func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
+        calls += 1
+        var samples = MetricSamples()
+        if present { samples.add(MetricDescriptor("node_rare", .gauge, "Rare."), [], 1) }
+        snapshot.setSection(name, samples)
+    }
+}
+
+@Suite struct AbsentHardwareTests {
+    /// A pass that finds nothing lets the collector rest for `recheckWhenAbsent`; found hardware is read
+    /// on every pass.
+    @Test func anAbsentSourceIsLookedForAgainOnlyAfterItsInterval() {
+        let rare = RareHardwareCollector()
+        let sampler = Sampler(collectors: [rare], hostname: "h", logger: Logger(label: "test"))
+        _ = sampler.sample(at: SampleInstant(monotonic: 0, wall: 0))
+        let resting = sampler.sample(at: SampleInstant(monotonic: 30, wall: 30))
+        #expect(rare.calls == 1, "not looked for again within the minute")
+        #expect(resting.collectors.first?.success == true)
+        #expect(resting.section("rare", as: MetricSamples.self)?.samples.isEmpty == true)
+        rare.present = true
+        _ = sampler.sample(at: SampleInstant(monotonic: 59, wall: 59))
+        #expect(rare.calls == 1)
+        let found = sampler.sample(at: SampleInstant(monotonic: 61, wall: 61))
+        #expect(rare.calls == 2 && found.section("rare", as: MetricSamples.self)?.value("node_rare") == 1)
+        _ = sampler.sample(at: SampleInstant(monotonic: 62, wall: 62))
+        #expect(rare.calls == 3, "present hardware is read on every pass")
+    }
+}
+
 final class FlakyCollector: Collector {
     let name = "flaky"
     var failing = false

@@ -87,3 +87,28 @@ import Testing
         #expect(throws: ParseError.self) { try KernelCounterFixtures.samples(NetStatCollector(proc: FileTree(root: broken))) }
     }
 }
+
+@Suite struct NetSNMPLayoutTests {
+    /// The remembered layout gives what a whole parse gives, follows new values, and refuses a changed layout.
+    @Test func aRememberedLayoutReadsWhatAWholeParseReads() throws {
+        for (file, format) in [("netstat", NetSNMPLayout.Format.pairs), ("snmp", .pairs), ("snmp6", .singles)] {
+            let bytes = try Fixtures.bytes("host/proc/net/" + file)
+            let whole =
+                format == .pairs
+                ? try NetSNMP.parse(bytes, keeping: NetStatCollector.isDefaultField).counters
+                : try NetSNMP6.parse(bytes, keeping: NetStatCollector.isDefaultField).counters
+            let layout = try NetSNMPLayout(bytes, format: format, file: file, keeping: NetStatCollector.isDefaultField)
+            #expect(layout.counters(bytes) == whole, "\(file)")
+            #expect(!whole.isEmpty)
+        }
+        let before = Array("Tcp: ActiveOpens PassiveOpens CurrEstab\nTcp: 1 2 3\nUdp: InDatagrams NoPorts\nUdp: 4 5\n".utf8)
+        let layout = try NetSNMPLayout(before, format: .pairs, file: "snmp", keeping: NetStatCollector.isDefaultField)
+        let later = Array("Tcp: ActiveOpens PassiveOpens CurrEstab\nTcp: 10 20 30\nUdp: InDatagrams NoPorts\nUdp: 40 50\n".utf8)
+        #expect(layout.counters(later)?.map(\.value) == [10, 20, 30, 40, 50])
+        let moved = Array("Tcp: PassiveOpens ActiveOpens CurrEstab\nTcp: 10 20 30\nUdp: InDatagrams NoPorts\nUdp: 40 50\n".utf8)
+        #expect(layout.counters(moved) == nil, "a changed layout is parsed whole again")
+        let six = try NetSNMPLayout(Array("Ip6InOctets 7\nUdp6NoPorts 8\n".utf8), format: .singles, file: "snmp6", keeping: NetStatCollector.isDefaultField)
+        #expect(six.counters(Array("Ip6InOctets 70\nUdp6NoPorts 80\n".utf8))?.map(\.value) == [70, 80])
+        #expect(six.counters(Array("Ip6OutOctets 70\nUdp6NoPorts 80\n".utf8)) == nil)
+    }
+}

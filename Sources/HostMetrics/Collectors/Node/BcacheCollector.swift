@@ -5,7 +5,7 @@ import API
 /// miss counts, per cache device its errors and bytes written.
 public final class BcacheCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "bcache",
+        name: "bcache", recheckWhenAbsent: 60,
         reads: [
             "sys/fs/bcache/*-*/*", "sys/fs/bcache/*-*/internal/*", "sys/fs/bcache/*-*/bdev*/{dirty_data,writeback_rate_debug}",
             "sys/fs/bcache/*-*/bdev*/stats_total/*", "sys/fs/bcache/*-*/cache*/{io_errors,metadata_written,written}",

@@ -4,7 +4,7 @@ import API
 /// (MII status `up`), what a "bond degraded" alert compares.
 public final class BondingCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "bonding",
+        name: "bonding", recheckWhenAbsent: 60,
         reads: [
             "sys/class/net/bonding_masters", "sys/class/net/*/bonding/slaves",
             "sys/class/net/*/{lower,slave}_*/bonding_slave/mii_status",

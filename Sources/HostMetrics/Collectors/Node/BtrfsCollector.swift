@@ -9,7 +9,7 @@ import API
 /// (no ioctl), so on such a host this collector gives what node_exporter gives when its ioctls fail.
 public final class BtrfsCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "btrfs",
+        name: "btrfs", recheckWhenAbsent: 60,
         reads: [
             "sys/fs/btrfs/*-*/{label,metadata_uuid}", "sys/fs/btrfs/*-*/allocation/**", "sys/fs/btrfs/*-*/devices/*/size",
         ],

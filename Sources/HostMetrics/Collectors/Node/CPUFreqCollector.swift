@@ -8,7 +8,7 @@ import API
 /// A virtual machine usually has no cpufreq driver, and then nothing is exported.
 public final class CPUFreqCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "cpufreq",
+        name: "cpufreq", recheckWhenAbsent: 60,
         reads: ["sys/devices/system/cpu/cpu*/cpufreq/{cpuinfo,scaling}_{cur,min,max}_freq"],
         exports: [
             "node_cpu_frequency_hertz", "node_cpu_frequency_min_hertz", "node_cpu_frequency_max_hertz",

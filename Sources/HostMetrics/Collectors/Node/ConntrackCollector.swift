@@ -5,7 +5,7 @@ import API
 /// exist and the section is empty.
 public final class ConntrackCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "conntrack",
+        name: "conntrack", recheckWhenAbsent: 60,
         reads: [
             "proc/sys/net/netfilter/nf_conntrack_count", "proc/sys/net/netfilter/nf_conntrack_max",
             "proc/1/net/stat/nf_conntrack (else proc/net/stat/nf_conntrack)",

@@ -5,7 +5,7 @@ import API
 /// `unknown` (the controller's `*_noinfo_count`).
 public final class EDACCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "edac",
+        name: "edac", recheckWhenAbsent: 60,
         reads: [
             "sys/devices/system/edac/mc/mc*/{ce,ue}_count", "sys/devices/system/edac/mc/mc*/{ce,ue}_noinfo_count",
             "sys/devices/system/edac/mc/mc*/csrow*/{ce,ue}_count",

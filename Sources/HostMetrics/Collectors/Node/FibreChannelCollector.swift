@@ -7,7 +7,7 @@ import API
 /// `node_fibrechannel_info`, and its link and frame counters, from /sys/class/fc_host.
 public final class FibreChannelCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "fibrechannel", reads: ["sys/class/fc_host/*/*", "sys/class/fc_host/*/statistics/*"],
+        name: "fibrechannel", recheckWhenAbsent: 60, reads: ["sys/class/fc_host/*/*", "sys/class/fc_host/*/statistics/*"],
         exports: ["node_fibrechannel_*"])
 
     public static func make(_ context: CollectorContext) -> any Collector { FibreChannelCollector(sys: context.roots.sys) }

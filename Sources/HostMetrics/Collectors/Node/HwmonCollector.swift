@@ -5,7 +5,7 @@ import API
 /// names them so its dashboards' selectors match.
 public final class HwmonCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "hwmon",
+        name: "hwmon", recheckWhenAbsent: 60,
         reads: ["sys/class/hwmon/hwmon*/{name,*_*}", "sys/class/hwmon/hwmon*/device/*_*"],
         exports: ["node_hwmon_*"])
 

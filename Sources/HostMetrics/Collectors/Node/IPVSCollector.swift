@@ -5,7 +5,7 @@ import API
 /// from /proc/net/ip_vs_stats and /proc/net/ip_vs.
 public final class IPVSCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "ipvs", reads: ["proc/net/ip_vs_stats", "proc/net/ip_vs"],
+        name: "ipvs", recheckWhenAbsent: 60, reads: ["proc/net/ip_vs_stats", "proc/net/ip_vs"],
         exports: [
             "node_ipvs_connections_total", "node_ipvs_incoming_packets_total", "node_ipvs_outgoing_packets_total",
             "node_ipvs_incoming_bytes_total", "node_ipvs_outgoing_bytes_total", "node_ipvs_backend_connections_active",

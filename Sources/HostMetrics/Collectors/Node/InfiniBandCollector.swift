@@ -8,7 +8,7 @@ import API
 /// /sys/class/infiniband.
 public final class InfiniBandCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "infiniband",
+        name: "infiniband", recheckWhenAbsent: 60,
         reads: [
             "sys/class/infiniband/*/{board_id,fw_ver,hca_type}", "sys/class/infiniband/*/ports/*/{state,phys_state,rate}",
             "sys/class/infiniband/*/ports/*/counters/*", "sys/class/infiniband/*/ports/*/counters_ext/*",

@@ -4,7 +4,7 @@ import API
 /// /proc/mdstat, the figures a "RAID degraded" alert compares.
 public final class MDADMCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "mdadm", reads: ["proc/mdstat"],
+        name: "mdadm", recheckWhenAbsent: 60, reads: ["proc/mdstat"],
         exports: ["node_md_state", "node_md_disks", "node_md_disks_required", "node_md_blocks", "node_md_blocks_synced"])
 
     public static func make(_ context: CollectorContext) -> any Collector { MDADMCollector(proc: context.roots.proc) }

@@ -4,7 +4,7 @@ import API
 /// /proc/net/rpc/nfs, present once the nfs module is loaded.
 public final class NFSCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "nfs", reads: ["proc/net/rpc/nfs"],
+        name: "nfs", recheckWhenAbsent: 60, reads: ["proc/net/rpc/nfs"],
         exports: [
             "node_nfs_packets_total", "node_nfs_connections_total", "node_nfs_rpcs_total",
             "node_nfs_rpc_retransmissions_total", "node_nfs_rpc_authentication_refreshes_total", "node_nfs_requests_total",

@@ -5,7 +5,7 @@ import API
 /// /proc/net/rpc/nfsd, present once nfsd is loaded.
 public final class NFSDCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "nfsd", reads: ["proc/net/rpc/nfsd"],
+        name: "nfsd", recheckWhenAbsent: 60, reads: ["proc/net/rpc/nfsd"],
         exports: [
             "node_nfsd_reply_cache_hits_total", "node_nfsd_reply_cache_misses_total", "node_nfsd_reply_cache_nocache_total",
             "node_nfsd_file_handles_stale_total", "node_nfsd_disk_bytes_read_total", "node_nfsd_disk_bytes_written_total",

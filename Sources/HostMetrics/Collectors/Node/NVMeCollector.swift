@@ -4,7 +4,7 @@ import API
 /// controller state (`live`, `resetting`, `dead`, …) as labels, from /sys/class/nvme.
 public final class NVMeCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "nvme", reads: ["sys/class/nvme/*/{firmware_rev,model,serial,state}"], exports: ["node_nvme_info"])
+        name: "nvme", recheckWhenAbsent: 60, reads: ["sys/class/nvme/*/{firmware_rev,model,serial,state}"], exports: ["node_nvme_info"])
 
     public static func make(_ context: CollectorContext) -> any Collector { NVMeCollector(sys: context.roots.sys) }
 

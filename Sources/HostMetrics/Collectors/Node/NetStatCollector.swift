@@ -14,6 +14,8 @@ public final class NetStatCollector: RegisteredCollector {
     private let proc: KeptFiles
     /// One descriptor per selected key, made once: the kernel's field names do not change while it runs.
     private var descriptors: [String: MetricDescriptor] = [:]
+    /// Where each file's kept counters stand, from the last read that parsed it whole.
+    private var layouts: [String: NetSNMPLayout] = [:]
 
     public init(proc: FileTree) {
         self.proc = KeptFiles(proc)
@@ -23,14 +25,18 @@ public final class NetStatCollector: RegisteredCollector {
         var counters: [NetSNMP.Counter] = []
         // A missing file is left out rather than failing: snmp6 is absent with IPv6 disabled, and a
         // PROC_ROOT without net/ has none of them.
-        if let bytes = try HostNetFiles.readIfPresent(proc, "netstat") {
-            counters += try NetSNMP.parse(bytes, file: "net/netstat", keeping: Self.isDefaultField).counters
-        }
-        if let bytes = try HostNetFiles.readIfPresent(proc, "snmp") {
-            counters += try NetSNMP.parse(bytes, keeping: Self.isDefaultField).counters
-        }
-        if let bytes = try HostNetFiles.readIfPresent(proc, "snmp6") {
-            counters += try NetSNMP6.parse(bytes, keeping: Self.isDefaultField).counters
+        for (name, format) in [("netstat", NetSNMPLayout.Format.pairs), ("snmp", .pairs), ("snmp6", .singles)] {
+            guard let bytes = try HostNetFiles.readIfPresent(proc, name) else {
+                layouts[name] = nil
+                continue
+            }
+            if let known = layouts[name]?.counters(bytes) {
+                counters += known
+                continue
+            }
+            let layout = try NetSNMPLayout(bytes, format: format, file: "net/" + name, keeping: Self.isDefaultField)
+            layouts[name] = layout
+            counters += layout.counters(bytes) ?? []
         }
         var selected: [String: Double] = [:]
         var order: [String] = []

@@ -9,7 +9,7 @@ import API
 /// attributes as labels of `node_power_supply_info`.
 public final class PowerSupplyClassCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "powersupplyclass", reads: ["sys/class/power_supply/*/*"],
+        name: "powersupplyclass", recheckWhenAbsent: 60, reads: ["sys/class/power_supply/*/*"],
         exports: ["node_power_supply_*"])
 
     public static func make(_ context: CollectorContext) -> any Collector { PowerSupplyClassCollector(sys: context.roots.sys) }

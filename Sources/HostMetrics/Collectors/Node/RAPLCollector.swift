@@ -6,7 +6,7 @@ import API
 /// only; unreadable, the section is empty, as node_exporter then reports nothing.
 public final class RAPLCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "rapl", reads: ["sys/class/powercap/*/{name,max_energy_range_uj,energy_uj}"],
+        name: "rapl", recheckWhenAbsent: 60, reads: ["sys/class/powercap/*/{name,max_energy_range_uj,energy_uj}"],
         exports: ["node_rapl_*"])
 
     public static func make(_ context: CollectorContext) -> any Collector { RAPLCollector(sys: context.roots.sys) }

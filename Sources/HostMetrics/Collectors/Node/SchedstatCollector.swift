@@ -5,7 +5,7 @@ import API
 /// built without CONFIG_SCHEDSTATS have no /proc/schedstat, and the section is empty.
 public final class SchedstatCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "schedstat", reads: ["proc/schedstat"],
+        name: "schedstat", recheckWhenAbsent: 60, reads: ["proc/schedstat"],
         exports: ["node_schedstat_running_seconds_total", "node_schedstat_waiting_seconds_total", "node_schedstat_timeslices_total"])
 
     public static func make(_ context: CollectorContext) -> any Collector { SchedstatCollector(proc: context.roots.proc) }

@@ -5,7 +5,7 @@ import API
 /// and are skipped.
 public final class TapeStatsCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "tapestats", reads: ["sys/class/scsi_tape/st*/stats/*"], exports: ["node_tape_*"])
+        name: "tapestats", recheckWhenAbsent: 60, reads: ["sys/class/scsi_tape/st*/stats/*"], exports: ["node_tape_*"])
 
     public static func make(_ context: CollectorContext) -> any Collector { TapeStatsCollector(sys: context.roots.sys) }
 

@@ -5,7 +5,7 @@ import API
 /// not per hardware thread. A collector of its own here, beside `cpu`, so it can be switched off alone.
 public final class ThermalThrottleCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "thermal_throttle",
+        name: "thermal_throttle", recheckWhenAbsent: 60,
         reads: [
             "sys/devices/system/cpu/cpu*/topology/{physical_package_id,core_id}",
             "sys/devices/system/cpu/cpu*/thermal_throttle/{core,package}_throttle_count",

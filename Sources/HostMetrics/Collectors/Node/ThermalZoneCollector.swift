@@ -7,7 +7,7 @@ import API
 /// device's throttle state (fans, processor P-states) from /sys/class/thermal.
 public final class ThermalZoneCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "thermal_zone",
+        name: "thermal_zone", recheckWhenAbsent: 60,
         reads: ["sys/class/thermal/thermal_zone*/{type,temp}", "sys/class/thermal/cooling_device*/{type,cur_state,max_state}"],
         exports: ["node_thermal_zone_temp", "node_cooling_device_cur_state", "node_cooling_device_max_state"])
 

@@ -3,7 +3,7 @@ import API
 /// node_exporter's `xfs`: per XFS filesystem, its allocation, block mapping, directory, inode, read/
 /// write and vnode operation counts from /sys/fs/xfs/<device>/stats/stats.
 public final class XFSCollector: RegisteredCollector {
-    public static let info = CollectorInfo(name: "xfs", reads: ["sys/fs/xfs/*/stats/stats"], exports: ["node_xfs_*"])
+    public static let info = CollectorInfo(name: "xfs", recheckWhenAbsent: 60, reads: ["sys/fs/xfs/*/stats/stats"], exports: ["node_xfs_*"])
 
     public static func make(_ context: CollectorContext) -> any Collector { XFSCollector(sys: context.roots.sys) }
 

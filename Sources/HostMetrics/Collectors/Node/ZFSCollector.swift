@@ -5,7 +5,7 @@ import API
 /// state, from /proc/spl/kstat/zfs. node_exporter leaves the kstats untyped; so does this.
 public final class ZFSCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "zfs",
+        name: "zfs", recheckWhenAbsent: 60,
         reads: ["proc/spl/kstat/zfs/*stats", "proc/spl/kstat/zfs/{dmu_tx,fm,zil}", "proc/spl/kstat/zfs/*/{io,objset-*,state}"],
         exports: ["node_zfs_*"])
 

@@ -1,0 +1,15 @@
+import HostMetrics
+
+/// `--list-collectors`: the registry as a Markdown table, which the README carries (a test holds the two
+/// equal), so the documentation's list of collectors is derived from the one list too.
+enum CollectorTable {
+    static func markdown(_ collectors: [CollectorInfo]) -> String {
+        var lines = ["| collector | reads | exports |", "| --- | --- | --- |"]
+        for info in collectors {
+            let reads = info.reads.map { "`\($0)`" }.joined(separator: ", ")
+            let exports = info.exports.map { "`\($0)`" }.joined(separator: ", ")
+            lines.append("| `\(info.name)` | \(reads.replacing("|", with: "\\|")) | \(exports.replacing("|", with: "\\|")) |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
