@@ -197,6 +197,8 @@ try:
             note("disk counters (psutil)", max(low - value, value - high, 0), low <= value <= high, f"{disk} {field}: {value} not within [{low}, {high}]")
     for nic, before in psutil_before["net"].items():
         after = psutil_after["net"].get(nic)
+        if nic == "lo":
+            continue  # /metrics leaves lo out, as Debian's node_exporter does (--collector.netdev.device-exclude=^lo$)
         for field, name in [("bytes_recv", "node_network_receive_bytes_total"), ("bytes_sent", "node_network_transmit_bytes_total"),
                             ("packets_recv", "node_network_receive_packets_total"), ("packets_sent", "node_network_transmit_packets_total")]:
             value = ours_by(name, "device").get(nic)
