@@ -18,10 +18,12 @@ import re
 import subprocess
 import sys
 import time
-import urllib.request
 
 import psutil
 from prometheus_client.parser import text_string_to_metric_families
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Support"))
+from peers import get, start_agent, start_node_exporter  # noqa: E402
 
 AGENT, NODE_EXPORTER = sys.argv[1], sys.argv[2]
 INTERVAL = 2.0
@@ -34,11 +36,6 @@ def note(check, difference, ok, detail):
         failures.append(f"{check}: {detail}")
 
 
-def get(url):
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read().decode()
-
-
 def scrape(url):
     """{(name, frozenset(labels)): value} for every sample."""
     samples = {}
@@ -48,22 +45,9 @@ def scrape(url):
     return samples
 
 
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # --- the three parties -------------------------------------------------------------------------------
-agent = subprocess.Popen(
-    [AGENT, "--listen", "127.0.0.1:0", "--collection-interval", str(INTERVAL)],
-    env={"PATH": "/usr/bin:/bin", "LOG_FILE": "", "SWIFT_BACKTRACE": "enable=no"},
-    stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-node_port = free_port()
-node = subprocess.Popen(
-    [NODE_EXPORTER, f"--web.listen-address=127.0.0.1:{node_port}", "--log.level=error"],
-    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+agent, agent_url = start_agent(AGENT, INTERVAL)
+node, node_url = start_node_exporter(NODE_EXPORTER)
 # Half a core: busy for 1 ms, asleep for 1 ms, steadily.
 burner = subprocess.Popen([sys.executable, "-c", """
 import time
@@ -74,24 +58,6 @@ while True:
     time.sleep(0.001)
 """])
 try:
-    for line in agent.stderr:
-        found = re.search(r"serving (http://\S+)", line)
-        if found:
-            agent_url = found.group(1)
-            break
-    else:
-        sys.exit("the agent exited before serving")
-    node_url = f"http://127.0.0.1:{node_port}/metrics"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            get(node_url)
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                sys.exit("node_exporter did not start")
-            time.sleep(0.05)
-
     def agent_collection_time():
         text = get(agent_url + "/metrics?collect[]=cpu")
         return float(re.search(r"^shelteragent_last_collection_timestamp_seconds (\S+)$", text, re.M).group(1))

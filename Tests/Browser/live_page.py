@@ -9,10 +9,7 @@ Saves a screenshot of each size in OUT_DIR and prints their paths. Exits 1 on a 
 """
 import json
 import os
-import re
-import subprocess
 import sys
-import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -20,20 +17,14 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Support"))
+from peers import start_agent  # noqa: E402
+
 AGENT, OUT = sys.argv[1], sys.argv[2]
 os.makedirs(OUT, exist_ok=True)
 failures = []
 
-agent = subprocess.Popen([AGENT, "--listen", "127.0.0.1:0", "--collection-interval", "1"],
-                         env={"PATH": "/usr/bin:/bin", "LOG_FILE": "", "SWIFT_BACKTRACE": "enable=no"},
-                         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-for line in agent.stderr:
-    found = re.search(r"serving (http://\S+)", line)
-    if found:
-        origin = found.group(1)
-        break
-else:
-    sys.exit("the agent exited before serving")
+agent, origin = start_agent(AGENT, 1)
 
 
 def browser(width, height):

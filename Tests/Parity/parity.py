@@ -15,13 +15,14 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Support"))
+from peers import get, start_agent, start_node_exporter  # noqa: E402
 
 AGENT, NODE_EXPORTER = sys.argv[1], sys.argv[2]
 INTERVAL = 2.0
@@ -63,11 +64,6 @@ def ignored(name):
     return name.startswith("go_") or name.startswith("promhttp_")
 
 
-def get(url):
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read().decode()
-
-
 def read_page(url):
     """({family: (type, frozenset(label names))}, {(sample name, frozenset(labels)): value})."""
     families, samples = {}, {}
@@ -82,47 +78,15 @@ def read_page(url):
     return families, samples
 
 
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 textfiles = tempfile.mkdtemp(prefix="parity-textfile-")
 with open(os.path.join(textfiles, "backup.prom"), "w") as f:
     f.write("# HELP backup_last_success_timestamp_seconds When the backup last succeeded.\n"
             "# TYPE backup_last_success_timestamp_seconds gauge\n"
             "backup_last_success_timestamp_seconds{job=\"nightly\"} 1.7e+09\n")
-agent = subprocess.Popen(
-    [AGENT, "--listen", "127.0.0.1:0", "--collection-interval", str(INTERVAL)],
-    env={"PATH": "/usr/bin:/bin", "LOG_FILE": "", "SWIFT_BACKTRACE": "enable=no", "TEXTFILE_DIRECTORY": textfiles},
-    stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-node_port = free_port()
-node = subprocess.Popen(
-    [NODE_EXPORTER, f"--web.listen-address=127.0.0.1:{node_port}", "--log.level=error",
-     f"--collector.textfile.directory={textfiles}"],
-    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+agent, agent_url = start_agent(AGENT, INTERVAL, {"TEXTFILE_DIRECTORY": textfiles})
+node, node_url = start_node_exporter(NODE_EXPORTER, [f"--collector.textfile.directory={textfiles}"])
 failures = []
 try:
-    for line in agent.stderr:
-        found = re.search(r"serving (http://\S+)", line)
-        if found:
-            agent_url = found.group(1)
-            break
-    else:
-        sys.exit("the agent exited before serving")
-    node_url = f"http://127.0.0.1:{node_port}/metrics"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            get(node_url)
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                sys.exit("node_exporter did not start")
-            time.sleep(0.05)
-
     def collected_at():
         text = get(agent_url + "/metrics?collect[]=cpu")
         return float(re.search(r"^shelteragent_last_collection_timestamp_seconds (\S+)$", text, re.M).group(1))
