@@ -573,8 +573,13 @@ static void handshake(chs_server *server, chs_conn *conn) {
         set_interest(server, conn);
         return;
     case CHS_TLS_FAILED:
+        /* OpenSSL has queued its alert (protocol version, certificate required…): linger as after any
+         * error, so the client reads why rather than a reset its request's unread bytes would cause. */
         __atomic_add_fetch(&server->bad_requests, 1, __ATOMIC_RELAXED);
-        chs_conn_close(server, conn);
+        conn->handshaking = 0;
+        conn->transport_wants_write = 0;
+        start_lingering(server, conn);
+        set_interest(server, conn);
         return;
     case CHS_TLS_PLAINTEXT:
         set_interest(server, conn);
