@@ -199,6 +199,30 @@ import Testing
         #expect(try AbuseTests().peakRSSKiB(agent.process.processIdentifier) < 64 * 1024)
     }
 
+    @Test func aPairThatDoesNotLoadOrMatchExits2NamingTheSettings() throws {
+        let tls = try TLSFixture()
+        defer { tls.remove() }
+        let good = try runAgent(["--check-config", "--listen", "127.0.0.1:0"], environment: fixtureEnvironment.merging(tls.environment()) { $1 })
+        #expect(good.status == 0, "\(good.stdout)")
+        #expect(good.stdout.contains("certificate and key load and match"), "\(good.stdout)")
+        var stray = fixtureEnvironment.merging(tls.environment()) { $1 }
+        stray["HTTP_TLS_KEY_FILE"] = tls.strayKey
+        let mismatched = try runAgent(["--check-config", "--listen", "127.0.0.1:0"], environment: stray)
+        #expect(mismatched.status == 2)
+        #expect(mismatched.stdout.contains("problem: HTTP_TLS_CERT_FILE \(tls.cert), HTTP_TLS_KEY_FILE \(tls.strayKey)"), "\(mismatched.stdout)")
+        let start = try runAgentBounded(["--listen", "127.0.0.1:0"], environment: stray)
+        #expect(start.status == 2 && !start.timedOut)
+        #expect(start.stderr.contains("HTTP_TLS_KEY_FILE \(tls.strayKey)"), "\(start.stderr)")
+        var missing = fixtureEnvironment.merging(tls.environment()) { $1 }
+        missing["HTTP_TLS_CERT_FILE"] = tls.directory + "/absent.pem"
+        let absent = try runAgentBounded(["--listen", "127.0.0.1:0"], environment: missing)
+        #expect(absent.status == 2 && absent.stderr.contains("certificate file \(tls.directory)/absent.pem"), "\(absent.stderr)")
+        var half = fixtureEnvironment
+        half["HTTP_TLS_CERT_FILE"] = tls.cert
+        let alone = try runAgentBounded(["--listen", "127.0.0.1:0"], environment: half)
+        #expect(alone.status == 2 && alone.stderr.contains("HTTP_TLS_KEY_FILE"), "\(alone.stderr)")
+    }
+
     /// Without TLS no TLS library is mapped; with it, what it adds after a few HTTPS requests.
     @Test func tlsLibrariesAreLoadedOnlyWhenConfigured() throws {
         let tls = try TLSFixture()
