@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Certificate rotation against a running agent:
-    rotation.py PORT CA_FILE CERT_FILE KEY_FILE NEW_CERT NEW_KEY BAD_KEY AGENT_PID LOG_FILE
+    rotation.py PORT CA_FILE CERT_FILE KEY_FILE NEW_CERT NEW_KEY BAD_KEY AGENT_PID LOG_FILE sighup|watch
 Opens a keep-alive HTTPS connection, then renames the new pair over the served one (as cert-manager and
-ACME clients do) and sends SIGHUP. Reports the serial the open connection saw and whether its next request
+ACME clients do) and sends SIGHUP (sighup) or leaves the agent to notice at its next pass (watch). Reports the serial the open connection saw and whether its next request
 on the same connection was answered, and the serial new connections see (polled, 10 s at most). Then puts a
 key that does not match the certificate in place and SIGHUPs again: once the log says it was refused, new
 connections must still get the good certificate. Prints one JSON object."""
@@ -15,7 +15,7 @@ import ssl
 import sys
 import time
 
-port, ca, cert, key, new_cert, new_key, bad_key, pid, log = sys.argv[1:10]
+port, ca, cert, key, new_cert, new_key, bad_key, pid, log, how = sys.argv[1:11]
 context = ssl.create_default_context(cafile=ca)
 
 
@@ -51,7 +51,8 @@ report["first_status"] = fetch(kept)
 report["old_serial"] = serial(kept)
 replace(new_cert, cert)
 replace(new_key, key)
-os.kill(int(pid), signal.SIGHUP)
+if how == "sighup":
+    os.kill(int(pid), signal.SIGHUP)
 deadline = time.monotonic() + 10
 seen = fresh_serial()
 while seen == report["old_serial"] and time.monotonic() < deadline:
@@ -62,7 +63,8 @@ report["kept_status"] = fetch(kept)
 report["kept_serial"] = serial(kept)
 kept.close()
 replace(bad_key, key)
-os.kill(int(pid), signal.SIGHUP)
+if how == "sighup":
+    os.kill(int(pid), signal.SIGHUP)
 deadline = time.monotonic() + 10
 report["refusal_logged"] = False
 while not report["refusal_logged"] and time.monotonic() < deadline:
