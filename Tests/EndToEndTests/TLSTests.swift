@@ -21,6 +21,11 @@ import Testing
                 #expect(result.status == 0 && result.stdout == "200 \(version)", "curl \(flag) \(route): \(result.stdout) \(result.stderr)")
             }
         }
+        // The live stream over both: the first event comes at once; curl stops reading after 2 s (exit 28).
+        for flag in ["--http1.1", "--http2"] {
+            let stream = try run("curl", ["-sSN", "--max-time", "2", "--cacert", tls.ca, flag, agent.baseURL + "/api/v1/stream"])
+            #expect(stream.stdout.hasPrefix("event: snapshot\nid: 1\ndata: {"), "\(flag): \(stream.stdout.prefix(200)) \(stream.stderr)")
+        }
         // nghttp speaks HTTP/2 only, chosen by ALPN.
         let nghttp = try run("nghttp", ["-v", "-t", "10", agent.baseURL + "/metrics"])
         #expect(nghttp.stdout.contains("The negotiated protocol: h2") && nghttp.stdout.contains(":status: 200"), "\(nghttp.stdout.prefix(2000))")
