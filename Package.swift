@@ -16,7 +16,10 @@ let package = Package(
     ],
     targets: [
         // The socket server: HTTP/1.1 parsing and the epoll loop, in C so the hot path allocates nothing.
-        .target(name: "CHTTPServer", linkerSettings: [.linkedLibrary("z"), .linkedLibrary("nghttp2")]),
+        // TLS: Debian's libssl (libssl-dev for the headers), loaded with dlopen only when a certificate is set.
+        .target(
+            name: "CHTTPServer",
+            linkerSettings: [.linkedLibrary("z"), .linkedLibrary("nghttp2"), .linkedLibrary("dl")]),
         // The dashboard client: libcurl (Debian's libcurl4-openssl-dev) and the system facts registration
         // needs. libcurl and libcrypto are loaded with dlopen when the first client is made (library.c).
         .target(name: "CHTTPClient", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("z")]),

@@ -140,9 +140,16 @@ struct AgentCommand: AsyncParsableCommand {
                 limits: .init(
                     maxConnections: settings.maxConnections, maxHeaderBytes: settings.maxHeaderBytes,
                     maxHeaders: settings.maxHeaders, idleTimeoutSeconds: settings.idleTimeout,
-                    requestTimeoutSeconds: settings.requestTimeout, http2MaxStreams: settings.http2MaxStreams))
+                    requestTimeoutSeconds: settings.requestTimeout, http2MaxStreams: settings.http2MaxStreams),
+                tls: settings.tls)
         } catch {
             let message = "\(error)"
+            if let tls = settings.tls, !message.hasPrefix("cannot listen"), !message.hasPrefix("cannot resolve") {
+                // The certificate, key or client CAs do not load: a setting that cannot be used.
+                logger.critical(
+                    "HTTP_TLS_CERT_FILE \(tls.certFile), HTTP_TLS_KEY_FILE \(tls.keyFile)\(tls.clientCAFile.map { ", HTTP_TLS_CLIENT_CA_FILE \($0)" } ?? ""): \(message)")
+                throw ExitCode(2)
+            }
             guard message.hasPrefix("cannot listen") || message.hasPrefix("cannot resolve") else {
                 logger.critical("\(message)")
                 throw ExitCode(1)
@@ -155,18 +162,22 @@ struct AgentCommand: AsyncParsableCommand {
         var address = settings.listen
         address.port = server.port
         let ready: Logger.Message =
-            "shelter-agent \(AgentVersion.current) serving http://\(address) every \(settings.collectionInterval) s as \(sampler.hostname)"
+            "shelter-agent \(AgentVersion.current) serving \(settings.tls == nil ? "http" : "https")://\(address) every \(settings.collectionInterval) s as \(sampler.hostname)"
         // Shutdown runs in reverse: the sampler stops first, then the pusher makes its final send, then the
         // endpoint closes.
+        let rotation = settings.tls.map { TLSRotation(server: server, files: $0, logger: logger) }
         var services: [any Service] = [
-            SignalService(signals: signals, sink: sink, logger: logger),
+            SignalService(signals: signals, sink: sink, logger: logger, onHangup: { rotation?.check(force: true) }),
             HTTPServerService(server: server, readyMessage: ready, logger: logger),
         ]
         if let push { services.append(push.pusher) }
         services.append(
             SamplerService(
                 sampler: sampler, store: store, intervalSeconds: settings.collectionInterval, record: record,
-                published: { snapshot in endpoint.streams.broadcast(snapshot) { server.send(toStreams: $0, $1) } }))
+                published: { snapshot in
+                    endpoint.streams.broadcast(snapshot) { server.send(toStreams: $0, $1) }
+                    rotation?.check(force: false)
+                }))
         let group = ServiceGroup(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)

@@ -25,7 +25,17 @@ struct ConfigurationCheck {
         if let reason = Self.bindProblem(settings.listen) {
             problems.append("LISTEN_ADDRESS \(settings.listen): \(reason)")
         } else {
-            notes.append("endpoint http://\(settings.listen) is free to serve")
+            notes.append("endpoint \(settings.tls == nil ? "http" : "https")://\(settings.listen) is free to serve")
+        }
+        if let tls = settings.tls {
+            let names = "HTTP_TLS_CERT_FILE \(tls.certFile), HTTP_TLS_KEY_FILE \(tls.keyFile)"
+                + (tls.clientCAFile.map { ", HTTP_TLS_CLIENT_CA_FILE \($0)" } ?? "")
+            if let reason = HTTPServer.tlsProblem(tls) {
+                problems.append("\(names): \(reason)")
+            } else {
+                notes.append("\(names): certificate and key load and match"
+                    + (tls.clientCAFile == nil ? "" : "; client certificates required"))
+            }
         }
         if let caFile = settings.caFile, access(caFile, R_OK) != 0 {
             problems.append("CA_FILE \(caFile): cannot read (\(String(cString: strerror(errno))))")

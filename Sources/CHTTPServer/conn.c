@@ -57,7 +57,10 @@ int chs_over_budget(chs_conn *conn, int count_output) {
 /* Level-triggered epoll reports unread input again and again: a connection that must not read is not
  * watched for it, or the loop would spin. Errors and hang-ups are reported whatever is asked. */
 static void set_interest(chs_server *server, chs_conn *conn) {
-    uint32_t events = (conn->read_paused ? 0 : EPOLLIN | EPOLLRDHUP) | (conn->watching_writes ? EPOLLOUT : 0);
+    uint32_t events = (conn->read_paused ? 0 : EPOLLIN | EPOLLRDHUP) |
+                      (conn->watching_writes || conn->transport_wants_write ? EPOLLOUT : 0);
+    /* A handshake waits for the one readiness OpenSSL asked for. */
+    if (conn->handshaking) events = conn->transport_wants_write ? EPOLLOUT : EPOLLIN | EPOLLRDHUP;
     if (events == conn->events) return;
     struct epoll_event event = {.events = events, .data.ptr = conn};
     if (epoll_ctl(server->epoll_fd, EPOLL_CTL_MOD, conn->fd, &event) == 0) conn->events = events;
@@ -84,12 +87,24 @@ static chs_conn *conn_new(chs_server *server, int fd, int rejected) {
     }
     conn->fd = fd;
     conn->server = server;
+    conn->transport = &chs_plain_transport;
     conn->rejected = rejected;
     conn->last_activity_ms = chs_now_ms();
     chs_deadline(server, conn->last_activity_ms + server->config.idle_timeout_ms);
+    if (server->tls && !rejected) {
+        if (chs_tls_accept(server, conn) != 0) {
+            free(conn->rbuf);
+            free(conn);
+            return NULL;
+        }
+        /* The handshake is the first part of the first request: it has the request timeout to finish. */
+        conn->request_started_ms = conn->last_activity_ms;
+        chs_deadline(server, conn->request_started_ms + server->config.request_timeout_ms);
+    }
     conn->events = EPOLLIN | EPOLLRDHUP;
     struct epoll_event event = {.events = conn->events, .data.ptr = conn};
     if (epoll_ctl(server->epoll_fd, EPOLL_CTL_ADD, fd, &event) != 0) {
+        conn->transport->release(conn);
         free(conn->rbuf);
         free(conn);
         return NULL;
@@ -113,6 +128,12 @@ static int flush(chs_server *server, chs_conn *conn);
 void chs_conn_reject(chs_server *server, int fd) {
     static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
                                "Retry-After: 1\r\nConnection: close\r\n\r\n";
+    /* Over TLS a 503 would cost a handshake, at the moment the server has no slot for one: the client sees
+     * the connection close instead. */
+    if (server->tls) {
+        close(fd);
+        return;
+    }
     chs_conn *conn = server->rejecting < server->config.max_connections ? conn_new(server, fd, 1) : NULL;
     if (!conn) {
         (void)!send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -130,6 +151,7 @@ void chs_conn_reject(chs_server *server, int fd) {
 void chs_conn_close(chs_server *server, chs_conn *conn) {
     server->released += CHS_CONN_BASE_BYTES + conn->wcap + conn->held;
     epoll_ctl(server->epoll_fd, EPOLL_CTL_DEL, conn->fd, NULL);
+    conn->transport->release(conn);
     close(conn->fd);
     conn->fd = -1;
     chs_stream_detach(server, conn->event_stream);
@@ -174,7 +196,7 @@ void chs_conn_resume_starved(chs_server *server) {
 /* After the last response of a connection we are closing: stop sending, keep reading (and discarding)
  * for a moment, so that unread input does not turn our close into a reset that eats the response. */
 static void start_lingering(chs_server *server, chs_conn *conn) {
-    shutdown(conn->fd, SHUT_WR);
+    conn->transport->shutdown(conn);
     conn->linger_until_ms = chs_now_ms() + CHS_LINGER_MS;
     conn->rlen = 0;
     conn->answering = 0;
@@ -223,8 +245,7 @@ static int flush(chs_server *server, chs_conn *conn) {
         if (conn->woff < conn->wlen) parts[count++] = (struct iovec){conn->wbuf + conn->woff, conn->wlen - conn->woff};
         if (conn->tail)
             parts[count++] = (struct iovec){conn->tail->data + conn->tail_off, conn->tail->len - conn->tail_off};
-        struct msghdr message = {.msg_iov = parts, .msg_iovlen = (size_t)count};
-        ssize_t n = sendmsg(conn->fd, &message, MSG_NOSIGNAL);
+        ssize_t n = conn->transport->send(conn, parts, count);
         if (n > 0) {
             consume(conn, (size_t)n);
             /* Over HTTP/2 written bytes may be PING and SETTINGS acknowledgements: its frames say what
@@ -232,7 +253,6 @@ static int flush(chs_server *server, chs_conn *conn) {
             if (!conn->h2) conn->last_activity_ms = chs_now_ms();
             continue;
         }
-        if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             if (!conn->output_since_ms) {
                 conn->output_since_ms = chs_now_ms();
@@ -310,8 +330,9 @@ static void dispatch(chs_server *server, chs_conn *conn, const chs_http1_request
     };
     const chs_header *upgrade = find_header(request, "Upgrade"), *settings = find_header(request, "HTTP2-Settings");
     /* RFC 7540 §3.2: "Upgrade: h2c" with HTTP2-Settings switches to HTTP/2 and answers this request as
-     * stream 1. Without both (or if the settings do not decode) it is served as HTTP/1.1, as §3.2 allows. */
-    if (request->minor_version == 1 && upgrade && value_has_token(upgrade, "h2c") && settings &&
+     * stream 1. Without both (or if the settings do not decode) it is served as HTTP/1.1, as §3.2 allows.
+     * Over TLS it is ignored (RFC 9113 §3.2: h2c is cleartext only; TLS chooses h2 by ALPN). */
+    if (!conn->tls && request->minor_version == 1 && upgrade && value_has_token(upgrade, "h2c") && settings &&
         count_headers(request, "HTTP2-Settings") == 1 && connection && value_has_token(connection, "HTTP2-Settings")) {
         int is_head = request->method_len == 4 && memcmp(request->method, "HEAD", 4) == 0;
         if (chs_h2_upgrade(server, conn, &public_request, settings->value, settings->value_len, is_head) == 0) {
@@ -434,9 +455,13 @@ void chs_conn_serve_backlog(chs_server *server) {
     server->backlog = 0;
     for (chs_conn *conn = server->conns, *next; conn; conn = next) {
         next = conn->next;
-        if (!conn->backlogged) continue;
-        conn->backlogged = 0;
-        if (conn->fd >= 0 && !conn->h2 && !conn->linger_until_ms && !conn->rejected) serve_buffered(server, conn);
+        int backlogged = conn->backlogged, pending = conn->input_pending;
+        conn->backlogged = conn->input_pending = 0;
+        if (conn->fd < 0 || conn->linger_until_ms || conn->rejected) continue;
+        if (backlogged && !conn->h2 && serve_buffered(server, conn) != 0) continue;
+        /* TLS input already decrypted (or read whole) sits in OpenSSL, where epoll cannot see it; a paused
+         * connection reads it when it resumes (chs_conn_writable). */
+        if (pending && conn->fd >= 0 && !conn->read_paused && !conn->linger_until_ms) chs_conn_readable(server, conn);
     }
 }
 
@@ -464,10 +489,11 @@ static void readable_h2(chs_server *server, chs_conn *conn) {
         pause_reading(server, conn, 1);
         return;
     }
-    ssize_t n;
-    do n = recv(conn->fd, buffer, sizeof buffer, 0);
-    while (n < 0 && errno == EINTR);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    ssize_t n = conn->transport->recv(conn, buffer, sizeof buffer);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (conn->transport_wants_write) set_interest(server, conn);
+        return;
+    }
     if (n <= 0 || chs_h2_recv(server, conn, buffer, (size_t)n) != 0) {
         chs_conn_close(server, conn);
         return;
@@ -475,7 +501,13 @@ static void readable_h2(chs_server *server, chs_conn *conn) {
     pump_h2(server, conn);
 }
 
+static void handshake(chs_server *server, chs_conn *conn);
+
 void chs_conn_readable(chs_server *server, chs_conn *conn) {
+    if (conn->handshaking) {
+        handshake(server, conn);
+        return;
+    }
     if (conn->h2 && !conn->linger_until_ms) {
         readable_h2(server, conn);
         return;
@@ -483,14 +515,14 @@ void chs_conn_readable(chs_server *server, chs_conn *conn) {
     if (conn->event_stream && !conn->linger_until_ms) {
         /* Nothing a stream's client sends means anything now; one read per readiness, like the rest. */
         char discard[4096];
-        ssize_t n;
-        do n = recv(conn->fd, discard, sizeof discard, 0);
-        while (n < 0 && errno == EINTR);
+        ssize_t n = conn->transport->recv(conn, discard, sizeof discard);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) chs_conn_close(server, conn);
+        else if (n < 0 && conn->transport_wants_write) set_interest(server, conn);
         return;
     }
     for (int drains = 0;; drains++) {
         if (conn->linger_until_ms || conn->rejected) { /* a rejected one has no request buffer: it only drains */
+            /* Straight from the socket, past any TLS: what comes now is thrown away unread. */
             char discard[4096];
             ssize_t n = recv(conn->fd, discard, sizeof discard, 0);
             /* A peer that floods a lingering connection is drained a little per turn, not for as long as
@@ -512,9 +544,11 @@ void chs_conn_readable(chs_server *server, chs_conn *conn) {
             pause_reading(server, conn, 1); /* whole requests wait in the buffer: the writable path takes them */
             return;
         }
-        ssize_t n = recv(conn->fd, conn->rbuf + conn->rlen, space, 0);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+        ssize_t n = conn->transport->recv(conn, conn->rbuf + conn->rlen, space);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (conn->transport_wants_write) set_interest(server, conn);
+            return;
+        }
         if (n <= 0) {
             chs_conn_close(server, conn);
             return;
@@ -531,7 +565,49 @@ void chs_conn_readable(chs_server *server, chs_conn *conn) {
     }
 }
 
+/* Drives a TLS handshake. Once done, HTTP starts (HTTP/2 at once when ALPN chose it, so our SETTINGS go
+ * out first) and reads whatever the handshake's last read brought with it. */
+static void handshake(chs_server *server, chs_conn *conn) {
+    switch (chs_tls_handshake(conn)) {
+    case CHS_TLS_AGAIN:
+        set_interest(server, conn);
+        return;
+    case CHS_TLS_FAILED:
+        /* OpenSSL has queued its alert (protocol version, certificate required…): linger as after any
+         * error, so the client reads why rather than a reset its request's unread bytes would cause. */
+        __atomic_add_fetch(&server->bad_requests, 1, __ATOMIC_RELAXED);
+        conn->handshaking = 0;
+        conn->transport_wants_write = 0;
+        start_lingering(server, conn);
+        set_interest(server, conn);
+        return;
+    case CHS_TLS_PLAINTEXT:
+        set_interest(server, conn);
+        chs_conn_fail(server, conn, 400, "The plain HTTP request was sent to HTTPS port");
+        flush(server, conn);
+        return;
+    case CHS_TLS_DONE:
+        break;
+    }
+    conn->request_started_ms = 0;
+    conn->last_activity_ms = chs_now_ms();
+    chs_deadline(server, conn->last_activity_ms + server->config.idle_timeout_ms);
+    set_interest(server, conn);
+    if (conn->alpn_h2) {
+        if (chs_h2_start(server, conn) != 0) {
+            chs_conn_close(server, conn);
+            return;
+        }
+        if (pump_h2(server, conn) != 0 || conn->linger_until_ms) return;
+    }
+    chs_conn_readable(server, conn);
+}
+
 void chs_conn_writable(chs_server *server, chs_conn *conn) {
+    if (conn->handshaking) {
+        handshake(server, conn);
+        return;
+    }
     if (flush(server, conn) != 0 || conn->linger_until_ms) return;
     if (conn->h2) {
         if (pump_h2(server, conn) != 0 || conn->linger_until_ms) return;
@@ -555,6 +631,14 @@ void chs_conn_sweep(chs_server *server, int64_t now) {
         if (conn->linger_until_ms) {
             if (now >= conn->linger_until_ms) chs_conn_close(server, conn);
             else chs_deadline(server, conn->linger_until_ms);
+        } else if (conn->handshaking) {
+            /* A TLS handshake not finished within the request timeout: silent, slow or stuck halfway. */
+            if (now - conn->request_started_ms >= config->request_timeout_ms) {
+                __atomic_add_fetch(&server->timeouts, 1, __ATOMIC_RELAXED);
+                chs_conn_close(server, conn);
+            } else {
+                chs_deadline(server, conn->request_started_ms + config->request_timeout_ms);
+            }
         } else if (oldest_stream) {
             /* A stream must be opened and closed within the request timeout, whatever else the peer
              * sends meanwhile: held open with PINGs, or waiting on a window the peer never opens. */

@@ -6,10 +6,25 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
 
 typedef struct chs_h2_stream chs_h2_stream;
 typedef struct chs_event_stream chs_event_stream;
 typedef struct chs_outbox_item chs_outbox_item;
+typedef struct chs_tls chs_tls;
+typedef struct chs_conn chs_conn;
+
+/* How a connection's bytes reach its socket: plain (transport.c) or TLS (tls.c). Every read and write of
+ * conn.c, response.c and stream.c goes through it. recv and send return bytes moved, 0 at the peer's end
+ * of stream (recv), or -1 with errno (EAGAIN: nothing can move now; epoll will say when). */
+typedef struct {
+    ssize_t (*recv)(chs_conn *conn, void *buf, size_t len);
+    ssize_t (*send)(chs_conn *conn, const struct iovec *parts, int count);
+    void (*shutdown)(chs_conn *conn); /* no more output (TLS: close_notify, then FIN) */
+    void (*release)(chs_conn *conn);  /* frees the transport's state; the caller closes the socket */
+} chs_transport;
+extern const chs_transport chs_plain_transport;
 
 struct chs_body {
     size_t refs; /* atomic */
@@ -21,9 +36,16 @@ chs_body *chs_body_private(const uint8_t *bytes, size_t len);
 chs_body *chs_body_retain(chs_body *body);
 size_t chs_body_charge(const chs_body *body);
 
-typedef struct chs_conn {
+struct chs_conn {
     int fd;
     struct chs_server *server;
+    const chs_transport *transport;
+    void *tls;                  /* the connection's SSL, with the TLS transport */
+    int handshaking;            /* TLS: no HTTP until the handshake is done (within the request timeout) */
+    int tls_peeked;             /* the first byte was looked at: TLS, not plain HTTP */
+    int alpn_h2;                /* TLS: ALPN chose h2 */
+    int transport_wants_write;  /* the transport needs the socket writable to go on (epoll interest) */
+    int input_pending;          /* the transport holds input the socket no longer shows: read it this turn */
     struct chs_conn *prev, *next;
     char *rbuf;          /* the request head being assembled; capacity max_header_bytes */
     size_t rlen;
@@ -49,7 +71,7 @@ typedef struct chs_conn {
     chs_h2_stream *h2_upgraded; /* the Upgrade: h2c request, answered once the client's preface arrives */
     chs_event_stream *event_stream; /* HTTP/1.1: the endless response this connection now carries */
     int h2_answering;           /* streams answered and still open (sending) */
-} chs_conn;
+};
 
 struct chs_server {
     chs_config config;
@@ -60,6 +82,7 @@ struct chs_server {
     uint16_t port;
     pthread_t thread;
     int started, stopped;
+    chs_tls *tls;         /* NULL: cleartext */
     chs_conn *conns;
     chs_conn *closed; /* closed during this batch of events; freed after it, since later events may name them */
     int open_connections;
@@ -130,6 +153,16 @@ int chs_streams_init(chs_server *server);
 void chs_streams_destroy(chs_server *server);
 void chs_streams_drain(chs_server *server);
 void chs_stream_detach(chs_server *server, chs_event_stream *gone);
+
+/* tls.c */
+typedef enum { CHS_TLS_DONE, CHS_TLS_AGAIN, CHS_TLS_FAILED, CHS_TLS_PLAINTEXT } chs_tls_step;
+chs_tls *chs_tls_new(const chs_config *config, char *err, size_t err_len);
+void chs_tls_free(chs_tls *tls);
+/* Gives a new connection the TLS transport, in its handshake; -1 when out of memory. */
+int chs_tls_accept(chs_server *server, chs_conn *conn);
+/* One step of the handshake. PLAINTEXT: the peer speaks plain HTTP (the connection is now plain, to
+ * be told so); AGAIN: conn->transport_wants_write says which readiness to wait for. */
+chs_tls_step chs_tls_handshake(chs_conn *conn);
 
 /* http2.c */
 int chs_h2_start(chs_server *server, chs_conn *conn);

@@ -84,13 +84,10 @@ const char *chs_http_date(void) {
  * them: copying a 50 KB /metrics page into the output buffer first was a sixth of the loop's time. */
 #define CHS_DIRECT_BODY_MIN 4096
 
-/* Sends the head (queued alone in wbuf) and the body with one sendmsg; returns how much of the body went. */
+/* Sends the head (queued alone in wbuf) and the body in one call; returns how much of the body went. */
 static size_t send_direct(chs_conn *conn, const uint8_t *body, size_t body_len) {
     struct iovec parts[2] = {{conn->wbuf, conn->wlen}, {(void *)body, body_len}};
-    struct msghdr message = {.msg_iov = parts, .msg_iovlen = 2};
-    ssize_t sent;
-    do sent = sendmsg(conn->fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
-    while (sent < 0 && errno == EINTR);
+    ssize_t sent = conn->transport->send(conn, parts, 2);
     /* An error other than a full socket is left for flush() to meet again and close on. */
     size_t taken = sent > 0 ? (size_t)sent : 0;
     if (taken) conn->last_activity_ms = chs_now_ms();

@@ -88,7 +88,12 @@ chs_server *chs_server_create(const chs_config *config, chs_handler handler, voi
     server->config = *config;
     server->handler = handler;
     server->ctx = ctx;
-    server->epoll_fd = server->wake_fd = server->post_fd = -1;
+    server->epoll_fd = server->wake_fd = server->post_fd = server->listen_fd = -1;
+    if (config->tls_cert_file) {
+        server->tls = chs_tls_new(config, err, err_len);
+        if (!server->tls) goto fail;
+    }
+    server->config.tls_cert_file = server->config.tls_key_file = server->config.tls_client_ca_file = NULL; /* chs_tls's copies */
     server->listen_fd = bind_listener(config, &server->port, err, err_len);
     if (server->listen_fd < 0) goto fail;
     server->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
@@ -274,6 +279,7 @@ void chs_server_destroy(chs_server *server) {
     if (server->wake_fd >= 0) close(server->wake_fd);
     if (server->post_fd >= 0) close(server->post_fd);
     chs_streams_destroy(server);
+    chs_tls_free(server->tls);
     free(server);
 }
 

@@ -177,10 +177,7 @@ static void deliver_http1(chs_server *server, chs_conn *conn, const chs_outbox_i
     char size[24];
     int n = snprintf(size, sizeof size, "%zx\r\n", item->len);
     struct iovec parts[3] = {{size, (size_t)n}, {(void *)item->bytes, item->len}, {"\r\n", 2}};
-    struct msghdr message = {.msg_iov = parts, .msg_iovlen = 3};
-    ssize_t sent;
-    do sent = sendmsg(conn->fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
-    while (sent < 0 && errno == EINTR);
+    ssize_t sent = conn->transport->send(conn, parts, 3);
     if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
         chs_conn_close(server, conn);
         return;

@@ -71,6 +71,27 @@ import Testing
         #expect(try loader.load().disabledCollectors.isEmpty)
     }
 
+    @Test func theTLSCertificateAndKeyGoTogether() throws {
+        var loader = SettingsLoader()
+        #expect(try loader.load().tls == nil)
+        loader.environment = ["HTTP_TLS_CERT_FILE": "/etc/agent/cert.pem"]
+        #expect(throws: ConfigurationError(
+            key: "HTTP_TLS_KEY_FILE", source: "default", value: "",
+            reason: "HTTP_TLS_CERT_FILE and HTTP_TLS_KEY_FILE go together: set both or neither")) { try loader.load() }
+        loader.environment = ["HTTP_TLS_KEY_FILE": "/etc/agent/key.pem"]
+        #expect(throws: ConfigurationError.self) { try loader.load() }
+        loader.environment = ["HTTP_TLS_CLIENT_CA_FILE": "/etc/agent/clients.pem"]
+        #expect(throws: ConfigurationError(
+            key: "HTTP_TLS_CLIENT_CA_FILE", source: "environment", value: "/etc/agent/clients.pem",
+            reason: "needs HTTP_TLS_CERT_FILE and HTTP_TLS_KEY_FILE")) { try loader.load() }
+        loader.environment = [
+            "HTTP_TLS_CERT_FILE": "/etc/agent/cert.pem", "HTTP_TLS_KEY_FILE": "/etc/agent/key.pem",
+            "HTTP_TLS_CLIENT_CA_FILE": "/etc/agent/clients.pem",
+        ]
+        #expect(try loader.load().tls == TLSFiles(
+            certFile: "/etc/agent/cert.pem", keyFile: "/etc/agent/key.pem", clientCAFile: "/etc/agent/clients.pem"))
+    }
+
     @Test func listenAddresses() {
         #expect(ListenAddress.parse("127.0.0.1:9110") == ListenAddress(host: "127.0.0.1", port: 9110))
         #expect(ListenAddress.parse("[::1]:80") == ListenAddress(host: "::1", port: 80))

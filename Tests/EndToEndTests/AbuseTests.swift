@@ -112,6 +112,34 @@ import Testing
         #expect(result.stdout.contains("No issues found"), "\(result.stdout.suffix(2000))")
     }
 
+    /// Tests/Abuse/tls_abuse.py against the TLS port: idle sockets, handshakes stopped halfway, handshake
+    /// garbage and slowloris over TLS, while a client making a new handshake every other request is served.
+    /// Here rather than in TLSTests so that it never runs beside the other attacks.
+    @Test func theTLSPortHoldsUpUnderAbuse() throws {
+        let tls = try TLSFixture()
+        defer { tls.remove() }
+        let agent = try RunningAgent(
+            environment: fixtureEnvironment.merging(tls.environment()) { $1 }
+                .merging(["COLLECTION_INTERVAL": "1", "HTTP_REQUEST_TIMEOUT": "3"]) { $1 })
+        defer { _ = agent.stop() }
+        let port = String(agent.baseURL.split(separator: ":").last!)
+        let result = try run("python3", [Paths.repository + "/Tests/Abuse/tls_abuse.py", port, tls.ca, "8"])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [String: Any]], "\(result.stderr)")
+        let good = try #require(report["good"])
+        #expect(good["failure_count"] as? Int == 0, "\(good)")
+        #expect((good["ok"] as? Int ?? 0) > 100, "\(good)")
+        // Every attacker is closed within the request timeout (3 s; the 8 s run leaves room for the sweep),
+        // evicted sooner when newcomers need its slot.
+        for kind in ["idle", "half_handshake", "garbage", "slowloris"] {
+            let figures = try #require(report[kind], "\(kind) missing")
+            #expect(figures["closed"] as? Int == figures["opened"] as? Int, "\(kind): \(figures)")
+            #expect((figures["slowest_close_s"] as? Double ?? 99) < 5, "\(kind): \(figures)")
+        }
+        print("tls abuse: good client \(good["ok"] ?? 0) answers, p99 \(good["p99_ms"] ?? "-") ms")
+        #expect(try peakRSSKiB(agent.process.processIdentifier) < 64 * 1024)
+    }
+
     func peakRSSKiB(_ pid: Int32) throws -> Int {
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") })

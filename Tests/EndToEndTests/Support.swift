@@ -131,7 +131,7 @@ final class RunningAgent {
             let chunk = handle.availableData
             if chunk.isEmpty { break }
             seen += String(decoding: chunk, as: UTF8.self)
-            if let range = seen.range(of: #"serving (http://[^ ]+)"#, options: .regularExpression) {
+            if let range = seen.range(of: #"serving (https?://[^ ]+)"#, options: .regularExpression) {
                 return String(seen[range].dropFirst("serving ".count))
             }
         }

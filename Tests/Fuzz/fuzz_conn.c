@@ -5,6 +5,7 @@
 #include "internal.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,18 +21,34 @@ static void handler(const chs_request *request, chs_responder *responder, void *
         chs_respond(responder, 200, "application/json", NULL, body, sizeof body - 1);
 }
 
-static chs_server *server;
+static chs_server *plain_server, *tls_server;
+
+/* With CHS_FUZZ_TLS_CERT and CHS_FUZZ_TLS_KEY (scripts/fuzz makes a pair), inputs whose first byte is odd
+ * go to a TLS server: the first-byte check, plain HTTP on the TLS port, handshake garbage and the linger
+ * after a failed handshake. */
+static chs_server *make_server(const char *cert, const char *key) {
+    chs_config config;
+    chs_config_default(&config);
+    config.port = 0;
+    config.tls_cert_file = cert;
+    config.tls_key_file = key;
+    char err[512];
+    chs_server *made = chs_server_create(&config, handler, NULL, err, sizeof err);
+    if (!made) {
+        fprintf(stderr, "fuzz_conn: %s\n", err);
+        abort();
+    }
+    return made;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    if (!server) {
-        chs_config config;
-        chs_config_default(&config);
-        config.port = 0;
-        char err[128];
-        server = chs_server_create(&config, handler, NULL, err, sizeof err);
-        if (!server) abort();
+    if (!plain_server) {
+        plain_server = make_server(NULL, NULL);
+        const char *cert = getenv("CHS_FUZZ_TLS_CERT"), *key = getenv("CHS_FUZZ_TLS_KEY");
+        if (cert && key) tls_server = make_server(cert, key);
     }
     if (size > 100000) return 0;
+    chs_server *server = tls_server && size && (data[0] & 1) ? tls_server : plain_server;
     int fds[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds) != 0) abort();
     int size_hint = 1 << 20;

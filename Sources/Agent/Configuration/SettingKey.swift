@@ -108,6 +108,14 @@ struct SettingKey: Sendable, Hashable {
         name: "HTTP_AUTH_TOKEN", defaultValue: "", help: "Bearer token the endpoint requires; empty = none")
     static let authExemptHealth = SettingKey(
         name: "HTTP_AUTH_EXEMPT_HEALTH", defaultValue: "false", help: "Serve /api/v1/health without the token")
+    static let tlsCertFile = SettingKey(
+        name: "HTTP_TLS_CERT_FILE", defaultValue: "",
+        help: "PEM certificate (then its chain) for HTTPS on LISTEN_ADDRESS; empty = cleartext. Reloaded when it changes")
+    static let tlsKeyFile = SettingKey(
+        name: "HTTP_TLS_KEY_FILE", defaultValue: "", help: "PEM private key of HTTP_TLS_CERT_FILE; set both or neither")
+    static let tlsClientCAFile = SettingKey(
+        name: "HTTP_TLS_CLIENT_CA_FILE", defaultValue: "",
+        help: "PEM CA certificates: clients must present a certificate they signed (mTLS); empty = none asked")
 
     /// The setting as `--help` lists it: name, default, range, meaning.
     var helpLine: String {
@@ -120,6 +128,6 @@ struct SettingKey: Sendable, Hashable {
         pushConnectTimeout, pushTimeout,
         listenAddress, procRoot, sysRoot, rootfs, textfileDirectory, disabledCollectors, logFile, logConsole, logLevel, logMaxBytes, logBackups, historyDuration,
         processTopN, scrubCommandLines, maxConnections, idleTimeout, requestTimeout, maxHeaderBytes, maxHeaders,
-        http2MaxStreams, authToken, authExemptHealth,
+        http2MaxStreams, authToken, authExemptHealth, tlsCertFile, tlsKeyFile, tlsClientCAFile,
     ]
 }

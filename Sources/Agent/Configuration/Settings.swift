@@ -44,6 +44,8 @@ struct Settings: Sendable {
     var http2MaxStreams: Int
     var authToken: String?
     var authExemptHealth: Bool
+    /// HTTPS on the endpoint; nil: cleartext.
+    var tls: TLSFiles?
 
     /// SERVER_URL as it may be logged: any password masked.
     var serverURLForLog: String { DashboardURL.masked(serverURL) }
@@ -53,6 +55,13 @@ struct Settings: Sendable {
     /// ring keeps less than HISTORY_DURATION rather than grow without bound.
     var historyCapacity: Int { min(Self.maxHistoryEntries, max(1, Int((historyDuration / collectionInterval).rounded(.up)))) }
     static let maxHistoryEntries = 20_000
+}
+
+/// The endpoint's certificate, key and (for mTLS) client CAs, as PEM file paths.
+struct TLSFiles: Sendable, Equatable {
+    var certFile: String
+    var keyFile: String
+    var clientCAFile: String?
 }
 
 /// Log levels by the names operators use (Python's among them, as the reference agent took them).

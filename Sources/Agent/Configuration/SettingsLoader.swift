@@ -83,6 +83,7 @@ struct SettingsLoader {
         }
         guard let tlsVerify = Self.boolean(text(.tlsVerify)) else { throw fail(.tlsVerify, "expected true or false") }
         let disabled = try Self.collectorNames(text(.disabledCollectors)) { fail(.disabledCollectors, $0) }
+        let tls = try tlsFiles(fail)
         let caFile = text(.caFile)
         let authToken = text(.authToken)
         let hostname = text(.hostname)
@@ -107,9 +108,25 @@ struct SettingsLoader {
             idleTimeout: try seconds(.idleTimeout), requestTimeout: try seconds(.requestTimeout),
             maxHeaderBytes: try integer(.maxHeaderBytes), maxHeaders: try integer(.maxHeaders),
             http2MaxStreams: try integer(.http2MaxStreams),
-            authToken: authToken.isEmpty ? nil : authToken, authExemptHealth: exemptHealth)
+            authToken: authToken.isEmpty ? nil : authToken, authExemptHealth: exemptHealth, tls: tls)
         settings.disabledCollectors = disabled
         return settings
+    }
+
+    /// The certificate and key go together; client CAs need them. Whether the files load and match is
+    /// checked when the server starts and by --check-config.
+    private func tlsFiles(_ fail: (SettingKey, String) -> ConfigurationError) throws(ConfigurationError) -> TLSFiles? {
+        let cert = resolve(.tlsCertFile).value.trimmingSpaces, key = resolve(.tlsKeyFile).value.trimmingSpaces
+        let clientCA = resolve(.tlsClientCAFile).value.trimmingSpaces
+        if cert.isEmpty != key.isEmpty {
+            let missing: SettingKey = cert.isEmpty ? .tlsCertFile : .tlsKeyFile
+            throw fail(missing, "HTTP_TLS_CERT_FILE and HTTP_TLS_KEY_FILE go together: set both or neither")
+        }
+        if cert.isEmpty {
+            if !clientCA.isEmpty { throw fail(.tlsClientCAFile, "needs HTTP_TLS_CERT_FILE and HTTP_TLS_KEY_FILE") }
+            return nil
+        }
+        return TLSFiles(certFile: cert, keyFile: key, clientCAFile: clientCA.isEmpty ? nil : clientCA)
     }
 
     static func normalizedLevel(_ text: String) -> String {

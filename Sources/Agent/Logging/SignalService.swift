@@ -5,7 +5,8 @@ import UnixSignals
 /// The signals other than SIGTERM and SIGINT (which the service group turns into a graceful shutdown):
 /// SIGHUP reopens the log file at its path, as logrotate expects of a daemon after it moved the file
 /// away; SIGUSR1 and SIGUSR2 are ignored and logged, since their default action would kill the agent
-/// without its final flush. Nothing else is re-read on SIGHUP: the other settings need a restart.
+/// without its final flush. SIGHUP also reloads the endpoint's TLS certificate and key (`onHangup`); the
+/// other settings need a restart.
 struct SignalService: Service {
     static let trapped: [UnixSignal] = [.sighup, .sigusr1, .sigusr2]
 
@@ -13,11 +14,14 @@ struct SignalService: Service {
     let signals: UnixSignalsSequence
     let sink: LogSink
     let logger: Logger
+    /// What else SIGHUP does (the TLS certificate's reload).
+    var onHangup: @Sendable () -> Void = {}
 
     func run() async throws {
         for await signal in signals.cancelOnGracefulShutdown() {
             if signal == .sighup {
                 reopenLog()
+                onHangup()
             } else {
                 logger.notice("\(signal) received and ignored (it has no meaning for this agent)")
             }

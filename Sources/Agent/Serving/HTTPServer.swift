@@ -18,7 +18,7 @@ final class HTTPServer: @unchecked Sendable {
         var http2MaxStreams: Int
     }
 
-    init(endpoint: Endpoint, host: String, port: UInt16, limits: Limits) throws(HTTPServerError) {
+    init(endpoint: Endpoint, host: String, port: UInt16, limits: Limits, tls: TLSFiles? = nil) throws(HTTPServerError) {
         var config = chs_config()
         chs_config_default(&config)
         config.port = port
@@ -34,12 +34,22 @@ final class HTTPServer: @unchecked Sendable {
         let capacity = error.count
         let created = host.withCString { hostPointer in
             config.host = hostPointer
-            return chs_server_create(&config, handleRequest, context.toOpaque(), &error, capacity)
+            // The C side copies the paths: it reads the files again when they change.
+            return withOptionalCString(tls?.certFile) { cert in
+                withOptionalCString(tls?.keyFile) { key in
+                    withOptionalCString(tls?.clientCAFile) { clientCA in
+                        config.tls_cert_file = cert
+                        config.tls_key_file = key
+                        config.tls_client_ca_file = clientCA
+                        return chs_server_create(&config, handleRequest, context.toOpaque(), &error, capacity)
+                    }
+                }
+            }
         }
         self.context = context
         guard let created else {
             context.release()
-            throw HTTPServerError(message: String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            throw HTTPServerError(message: cText(error))
         }
         server = created
         self.port = chs_server_port(created)
@@ -51,6 +61,34 @@ final class HTTPServer: @unchecked Sendable {
 
     func stop() {
         chs_server_stop(server)
+    }
+
+    /// What looking at the TLS files found.
+    enum TLSReload: Equatable {
+        case unchanged
+        case reloaded
+        case unusable(String)
+    }
+
+    /// Reloads the certificate and key for new connections when their files changed (or always, with
+    /// `force`); open connections keep the pair they began with. Cheap when nothing changed: three stat(2).
+    func reloadTLS(force: Bool) -> TLSReload {
+        var error = [CChar](repeating: 0, count: 512)
+        switch chs_server_reload_tls(server, force ? 1 : 0, &error, error.count) {
+        case 1: return .reloaded
+        case 0: return .unchanged
+        default: return .unusable(cText(error))
+        }
+    }
+
+    /// Whether a certificate and key load and match (and the client CAs load), as the server would load
+    /// them; nil when they do, else why not.
+    static func tlsProblem(_ files: TLSFiles) -> String? {
+        var error = [CChar](repeating: 0, count: 512)
+        let rc = withOptionalCString(files.clientCAFile) { clientCA in
+            chs_tls_check(files.certFile, files.keyFile, clientCA, &error, error.count)
+        }
+        return rc == 0 ? nil : cText(error)
     }
 
     /// Queues one event for several open streams (one copy for all); returns the ids whose streams are gone.
@@ -66,6 +104,16 @@ final class HTTPServer: @unchecked Sendable {
         chs_server_destroy(server)
         context.release()
     }
+}
+
+/// A NUL-terminated C message as a String.
+private func cText(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+private func withOptionalCString<Result>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> Result) -> Result {
+    guard let text else { return body(nil) }
+    return text.withCString { body($0) }
 }
 
 struct HTTPServerError: Error, CustomStringConvertible {

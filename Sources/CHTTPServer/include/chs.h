@@ -31,6 +31,11 @@ typedef struct {
     size_t max_buffered_bytes;   /* all connections together: past it no connection takes a new request */
     int h2_max_streams;          /* HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS */
     int max_event_streams;       /* open chs_respond_stream() responses at most; past it 503 */
+    /* TLS: with a certificate file the port speaks TLS only (libssl is loaded then, not before). PEM; the
+     * certificate file may hold the chain after the leaf. NULL: cleartext. */
+    const char *tls_cert_file;
+    const char *tls_key_file;
+    const char *tls_client_ca_file; /* non-NULL: a client certificate signed by one of these is required */
 } chs_config;
 
 void chs_config_default(chs_config *config);
@@ -94,6 +99,14 @@ uint16_t chs_server_port(const chs_server *server);
 /* Wakes the loop, closes every connection and joins the thread. Safe to call once. */
 void chs_server_stop(chs_server *server);
 void chs_server_destroy(chs_server *server);
+
+/* Loads a certificate and key (and client CAs) as the server would and checks that they match: 0, or -1
+ * with the reason in err. For --check-config. */
+int chs_tls_check(const char *cert_file, const char *key_file, const char *client_ca_file, char *err, size_t err_len);
+/* From any thread: when the TLS files changed since last loaded (inode, size, mtime) or force is set,
+ * loads them into a new context for new connections; open ones keep theirs. 1 reloaded, 0 unchanged (or
+ * no TLS), -1 the new files cannot be used (err says why; the previous context stays). */
+int chs_server_reload_tls(chs_server *server, int force, char *err, size_t err_len);
 
 /* Counters for self-metrics; read from any thread (approximate). */
 typedef struct {
