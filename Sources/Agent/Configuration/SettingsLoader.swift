@@ -66,6 +66,7 @@ struct SettingsLoader {
                 throw failure
             }
         }
+        let remoteWrite = try remoteWriteSettings(text: text, fail: fail, integer: integer, path: path)
         guard let listen = ListenAddress.parse(text(.listenAddress)) else {
             throw fail(.listenAddress, "expected host:port, [ipv6]:port or :port")
         }
@@ -95,7 +96,7 @@ struct SettingsLoader {
             caFile: caFile.isEmpty ? nil : caFile, tlsVerify: tlsVerify,
             shutdownFlushSeconds: try seconds(.shutdownFlushSeconds),
             pushConnectTimeout: try seconds(.pushConnectTimeout), pushTimeout: try seconds(.pushTimeout),
-            envFilePath: dotEnvPath,
+            remoteWrite: remoteWrite, envFilePath: dotEnvPath,
             listen: listen,
             roots: HostRoots(proc: try path(.procRoot), sys: try path(.sysRoot), rootfs: try path(.rootfs)),
             textfileDirectory: text(.textfileDirectory).isEmpty ? nil : text(.textfileDirectory),
@@ -107,6 +108,35 @@ struct SettingsLoader {
             maxHeaderBytes: try integer(.maxHeaderBytes), maxHeaders: try integer(.maxHeaders),
             http2MaxStreams: try integer(.http2MaxStreams),
             authToken: authToken.isEmpty ? nil : authToken, authExemptHealth: exemptHealth)
+    }
+
+    private func remoteWriteSettings(
+        text: (SettingKey) -> String, fail: (SettingKey, String) -> ConfigurationError,
+        integer: (SettingKey) throws(ConfigurationError) -> Int, path: (SettingKey) throws(ConfigurationError) -> String
+    ) throws(ConfigurationError) -> RemoteWriteSettings? {
+        let url = text(.remoteWriteURL)
+        guard !url.isEmpty else { return nil }
+        do {
+            _ = try DashboardURL.parse(url)
+        } catch {
+            var failure = fail(.remoteWriteURL, error.reason)
+            failure.value = DashboardURL.masked(failure.value)
+            throw failure
+        }
+        let job = text(.remoteWriteJob)
+        guard !job.isEmpty else { throw fail(.remoteWriteJob, "expected a job name") }
+        var labels = [RemoteWriteLabel(name: "job", value: job)]
+        switch RemoteWriteSettings.parseLabels(text(.remoteWriteLabels)) {
+        case .failure(let error): throw fail(.remoteWriteLabels, error.reason)
+        case .success(let given):
+            labels.removeAll { label in given.contains { $0.name == label.name } }
+            labels += given
+        }
+        let token = text(.remoteWriteBearerToken), caFile = text(.remoteWriteCAFile)
+        return RemoteWriteSettings(
+            url: url, labels: labels, maxSamples: try integer(.remoteWriteMaxSamples),
+            spoolDir: inStateDir(try path(.remoteWriteSpoolDir)), spoolMaxBytes: try integer(.remoteWriteSpoolMaxBytes),
+            bearerToken: token.isEmpty ? nil : token, caFile: caFile.isEmpty ? nil : caFile)
     }
 
     static func normalizedLevel(_ text: String) -> String {

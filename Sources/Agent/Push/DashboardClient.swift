@@ -48,16 +48,24 @@ final class DashboardClient: @unchecked Sendable {
     /// not held up by a slow dashboard. `false` allows requests again (the final flush).
     func abortRequests(_ abort: Bool) { chc_client_abort(client, abort ? 1 : 0) }
 
-    /// `timeout` shortens the configured one (the final flush at shutdown has a deadline).
-    func send(_ method: String, _ path: String, body: [UInt8]?, token: String?, timeout: Double? = nil) async -> Answer {
-        await withCheckedContinuation { continuation in
+    /// `timeout` shortens the configured one (the final flush at shutdown has a deadline). `contentType`
+    /// replaces JSON's (remote write's protobuf), and `headers` ("Name: value") are added.
+    func send(
+        _ method: String, _ path: String, body: [UInt8]?, token: String?, timeout: Double? = nil, contentType: String? = nil,
+        headers: [String] = []
+    ) async -> Answer {
+        let extra = headers.isEmpty ? nil : headers.joined(separator: "\n")
+        return await withCheckedContinuation { continuation in
             queue.async { [self] in
-                continuation.resume(returning: perform(method, path, body: body, token: token, timeout: timeout))
+                continuation.resume(
+                    returning: perform(method, path, body: body, token: token, timeout: timeout, contentType: contentType, headers: extra))
             }
         }
     }
 
-    private func perform(_ method: String, _ path: String, body: [UInt8]?, token: String?, timeout: Double?) -> Answer {
+    private func perform(
+        _ method: String, _ path: String, body: [UInt8]?, token: String?, timeout: Double?, contentType: String?, headers: String?
+    ) -> Answer {
         var response = chc_response()
         let total = timeout.map { min(totalTimeoutMs, max(Int($0 * 1000), 1)) } ?? totalTimeoutMs
         let rc = (baseURL + path).withCString { url in
@@ -65,14 +73,19 @@ final class DashboardClient: @unchecked Sendable {
                 method.withCString { methodText in
                     withOptionalCString(token) { tokenText in
                         withOptionalCString(caFile) { caText in
-                            (body ?? []).withUnsafeBufferPointer { bytes in
-                                bytes.withMemoryRebound(to: CChar.self) { chars in
-                                    var request = chc_request(
-                                        method: methodText, url: url, body: chars.baseAddress, body_len: chars.count,
-                                        bearer_token: tokenText, user_agent: agent,
-                                        connect_timeout_ms: min(connectTimeoutMs, total), total_timeout_ms: total,
-                                        ca_file: caText, verify_tls: verifyTLS ? 1 : 0)
-                                    return chc_perform(client, &request, &response)
+                            withOptionalCString(contentType) { typeText in
+                                withOptionalCString(headers) { headerText in
+                                    (body ?? []).withUnsafeBufferPointer { bytes in
+                                        bytes.withMemoryRebound(to: CChar.self) { chars in
+                                            var request = chc_request(
+                                                method: methodText, url: url, body: chars.baseAddress, body_len: chars.count,
+                                                bearer_token: tokenText, user_agent: agent,
+                                                connect_timeout_ms: min(connectTimeoutMs, total), total_timeout_ms: total,
+                                                ca_file: caText, verify_tls: verifyTLS ? 1 : 0, content_type: typeText,
+                                                extra_headers: headerText)
+                                            return chc_perform(client, &request, &response)
+                                        }
+                                    }
                                 }
                             }
                         }
