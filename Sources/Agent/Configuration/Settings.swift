@@ -80,7 +80,9 @@ struct RemoteWriteSettings: Sendable, Equatable {
             guard isLabelName(name) else {
                 return .failure(LabelError(reason: "\"\(name)\" is not a label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)"))
             }
-            guard !value.isEmpty else { return .failure(LabelError(reason: "label \(name) has an empty value")) }
+            guard isLabelValue(value) else {
+                return .failure(LabelError(reason: "label \(name) needs a value of printable characters (UTF-8, no control characters)"))
+            }
             guard !labels.contains(where: { $0.name == name }) else { return .failure(LabelError(reason: "label \(name) is given twice")) }
             labels.append(RemoteWriteLabel(name: name, value: value))
         }
@@ -89,6 +91,11 @@ struct RemoteWriteSettings: Sendable, Equatable {
 
     struct LabelError: Error {
         var reason: String
+    }
+
+    /// Not empty (Prometheus takes an empty value for no label), no control characters.
+    static func isLabelValue(_ value: String) -> Bool {
+        !value.isEmpty && value.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
     }
 
     static func isLabelName(_ name: String) -> Bool {

@@ -114,6 +114,17 @@ struct SettingsLoader {
         text: (SettingKey) -> String, fail: (SettingKey, String) -> ConfigurationError,
         integer: (SettingKey) throws(ConfigurationError) -> Int, path: (SettingKey) throws(ConfigurationError) -> String
     ) throws(ConfigurationError) -> RemoteWriteSettings? {
+        // Every remote-write setting is checked whether or not a URL is set: a bad one in a .env waiting
+        // for the URL to be filled in is found now, not when remote write is switched on.
+        let maxSamples = try integer(.remoteWriteMaxSamples), spoolMaxBytes = try integer(.remoteWriteSpoolMaxBytes)
+        let spoolDir = inStateDir(try path(.remoteWriteSpoolDir))
+        let given: [RemoteWriteLabel]
+        switch RemoteWriteSettings.parseLabels(text(.remoteWriteLabels)) {
+        case .failure(let error): throw fail(.remoteWriteLabels, error.reason)
+        case .success(let labels): given = labels
+        }
+        let job = text(.remoteWriteJob)
+        guard RemoteWriteSettings.isLabelValue(job) else { throw fail(.remoteWriteJob, "expected a job name") }
         let url = text(.remoteWriteURL)
         guard !url.isEmpty else { return nil }
         do {
@@ -123,19 +134,12 @@ struct SettingsLoader {
             failure.value = DashboardURL.masked(failure.value)
             throw failure
         }
-        let job = text(.remoteWriteJob)
-        guard !job.isEmpty else { throw fail(.remoteWriteJob, "expected a job name") }
         var labels = [RemoteWriteLabel(name: "job", value: job)]
-        switch RemoteWriteSettings.parseLabels(text(.remoteWriteLabels)) {
-        case .failure(let error): throw fail(.remoteWriteLabels, error.reason)
-        case .success(let given):
-            labels.removeAll { label in given.contains { $0.name == label.name } }
-            labels += given
-        }
+        labels.removeAll { label in given.contains { $0.name == label.name } }
+        labels += given
         let token = text(.remoteWriteBearerToken), caFile = text(.remoteWriteCAFile)
         return RemoteWriteSettings(
-            url: url, labels: labels, maxSamples: try integer(.remoteWriteMaxSamples),
-            spoolDir: inStateDir(try path(.remoteWriteSpoolDir)), spoolMaxBytes: try integer(.remoteWriteSpoolMaxBytes),
+            url: url, labels: labels, maxSamples: maxSamples, spoolDir: spoolDir, spoolMaxBytes: spoolMaxBytes,
             bearerToken: token.isEmpty ? nil : token, caFile: caFile.isEmpty ? nil : caFile)
     }
 
