@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// Remote write through the real binary into Tests/RemoteWrite/receiver.py, which decodes every request
+/// with the official protobuf runtime: what is sent, and what the agent does with each kind of answer.
+@Suite(.serialized) struct RemoteWriteEndToEndTests {
+    @Test func everySeriesOfMetricsArrivesWithItsOwnTimestampAndTheLabels() throws {
+        let receiver = try RemoteWriteReceiver()
+        let agent = try RunningAgent(environment: remoteWriteEnvironment(receiver.url, ["REMOTE_WRITE_LABELS": "dc=fra1"]))
+        #expect(try receiver.wait { ($0["requests"] as? [Any])?.count ?? 0 >= 3 })
+        let page = try agent.get("/metrics").body
+        let (status, log) = agent.stop()
+        #expect(status == 0, "\(log)")
+        let state = try receiver.state()
+        #expect((state["problems"] as? [String]) == [], "headers, decoding, label order, sample order: \(state["problems"] ?? "")")
+        let samples = try receiver.samples()
+        let last = try #require(samples.map(\.timestamp).max())
+        let lastCollection = samples.filter { $0.timestamp == last }
+        let received = Set(lastCollection.map(\.name))
+        let served = Set(page.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
+            String(line.prefix { $0 != "{" && $0 != " " })
+        })
+        #expect(received.symmetricDifference(served).isEmpty, "only sent: \(received.subtracting(served)); only served: \(served.subtracting(received))")
+        let servedCPU = page.split(separator: "\n").filter { $0.hasPrefix("node_cpu_seconds_total{") }.count
+        #expect(lastCollection.filter { $0.name == "node_cpu_seconds_total" }.count == servedCPU)
+        #expect(samples.allSatisfy { $0.labels["job"] == "node" && $0.labels["instance"] == "rw-test-host" && $0.labels["dc"] == "fra1" })
+        let stamps = samples.filter { $0.name == "shelteragent_last_collection_timestamp_seconds" }
+        #expect(stamps.count >= 3)
+        #expect(stamps.allSatisfy { Int64(($0.value * 1000).rounded()) == $0.timestamp }, "each collection at its own time")
+        #expect(Set(stamps.map(\.timestamp)).count == stamps.count, "each collection once")
+    }
+
+    @Test func aRefusedRequestIsSetAsideCountedAndLoggedOnceAndTheQueueMovesOn() throws {
+        let receiver = try RemoteWriteReceiver()
+        try receiver.control(["mode": "reject400"])
+        let agent = try RunningAgent(environment: remoteWriteEnvironment(receiver.url))
+        #expect(try receiver.wait { $0["refused"] as? Int ?? 0 >= 3 })
+        let health = try #require(try pollRemoteWrite(agent, seconds: 10) { $0["samples_rejected"] as? Int ?? 0 > 0 })
+        #expect(health["status"] as? String == "ok", "a refusal is an answer: the receiver is reachable")
+        try receiver.control(["mode": "ok"])
+        #expect(try receiver.wait { ($0["requests"] as? [Any])?.isEmpty == false }, "later collections are sent")
+        let metrics = try agent.get("/metrics").body
+        #expect(metrics.contains("shelteragent_remote_write_samples_rejected_total "))
+        let rejected = (try? FileManager.default.contentsOfDirectory(atPath: agent.directory + "/remote-write-spool/rejected")) ?? []
+        #expect(rejected.contains { $0.hasSuffix(".snappy") } && rejected.contains { $0.hasSuffix(".answer") }, "\(rejected)")
+        let (status, log) = agent.stop()
+        #expect(status == 0)
+        let lines = log.split(separator: "\n").filter { $0.contains("remote-write receiver refused") }
+        #expect(lines.count == 1, "logged once, counted always: \(lines)")
+    }
+
+    @Test func tooManyRequestsIsRetriedNoSoonerThanRetryAfterAndNothingIsLost() throws {
+        let receiver = try RemoteWriteReceiver()
+        try receiver.control(["mode": "retry429", "retry_after": 2])
+        let directory = try temporaryDirectory("rw-429")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let agent = try RunningAgent(environment: remoteWriteEnvironment(receiver.url), directory: directory)
+        #expect(try receiver.wait { ($0["refused_times"] as? [Double])?.count ?? 0 >= 3 })
+        let health = try #require(try pollRemoteWrite(agent, seconds: 5) { $0["receiver_reachable"] as? Bool == false })
+        #expect(health["status"] as? String == "degraded")
+        try receiver.control(["mode": "ok"])
+        #expect(try pollRemoteWrite(agent, seconds: 20) { $0["pending_samples"] as? Int == 0 && $0["receiver_reachable"] as? Bool == true } != nil)
+        let (status, log) = agent.stop()
+        #expect(status == 0, "\(log)")
+        let times = try receiver.state()["refused_times"] as? [Double] ?? []
+        let gaps = zip(times, times.dropFirst()).map { $1 - $0 }
+        // RETRY_MAX_SECONDS is 1: only Retry-After can make the agent wait 2 s.
+        #expect(gaps.allSatisfy { $0 >= 1.95 }, "\(gaps)")
+        let stamps = try receiver.samples().filter { $0.name == "shelteragent_last_collection_timestamp_seconds" }
+        #expect(stamps.count == remoteWriteCollections(directory), "every collection, once")
+        #expect(Set(stamps.map(\.timestamp)).count == stamps.count)
+        #expect(log.contains("remote-write receiver reachable again"), "\(log)")
+    }
+
+    @Test(arguments: ["1dc=x", "dc", "__name__=x", "dc=a,dc=b", "dc="])
+    func aBadLabelExits2NamingTheSetting(_ labels: String) throws {
+        for mode in [["--listen", "127.0.0.1:0"], ["--check-config", "--listen", "127.0.0.1:0"]] {
+            let result = try runAgentBounded(mode, environment: ["REMOTE_WRITE_LABELS": labels], seconds: 10)
+            #expect(result.status == 2 && !result.timedOut, "\(labels) \(mode): \(result.stderr)")
+            #expect(result.stderr.contains("REMOTE_WRITE_LABELS=\"\(labels)\" (from environment)"), "\(result.stderr)")
+        }
+    }
+}
