@@ -107,6 +107,7 @@ final class TimeSeriesDatabase {
     init(_ kind: Kind, directory: String) throws {
         self.kind = kind
         self.directory = directory
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         port = try freePort()
         try start()
     }
