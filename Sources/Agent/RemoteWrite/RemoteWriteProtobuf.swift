@@ -2,10 +2,12 @@
 /// remote.proto and types.proto: WriteRequest{1: repeated TimeSeries}, TimeSeries{1: repeated Label,
 /// 2: repeated Sample}, Label{1: name, 2: value}, Sample{1: double value, 2: int64 timestamp}).
 ///
-/// Why not swift-protobuf: it is a library of about 30,000 lines (98 files in Sources/SwiftProtobuf at
-/// 0830058d) plus a protoc plugin in the build, for four messages of two fields each; what it would add
-/// to the build time and the binary is in the report of issue 14's branch. This is ~120 lines, and the
-/// tests check it against the official runtime (Python's `protobuf`) and a .proto written from the spec
+/// Why not swift-protobuf: for four messages of two fields each it brings a library of about 30,000
+/// lines (98 files in Sources/SwiftProtobuf at 0830058d) and a protoc plugin to the build. Measured here
+/// (2 shared cores, `swift build -c release`): a program serialising one of its messages takes 35.7 s to
+/// build instead of 0.6 s (the compiler peaking at 739 MB) and is 1.96 MB bigger stripped; that is
+/// before building protoc-gen-swift and generating code. This is ~150 lines, and the tests check it
+/// against the official runtime (Python's `protobuf`) and a .proto written from the spec
 /// (Tests/RemoteWrite/remote.proto). Default values are left out as proto3 encoders do; the decoder reads
 /// what any encoder may write (fields in any order, unknown ones skipped, packed or not does not arise).
 enum RemoteWriteProtobuf {
