@@ -72,6 +72,17 @@ import Testing
         #expect(log.contains("remote-write receiver reachable again"), "\(log)")
     }
 
+    @Test func checkConfigSendsAnEmptyRequestAndNamesAnUnreachableReceiver() throws {
+        let receiver = try RemoteWriteReceiver()
+        let good = try runAgentBounded(["--check-config", "--listen", "127.0.0.1:0"], environment: ["REMOTE_WRITE_URL": receiver.url], seconds: 20)
+        #expect(good.status == 0 && good.stdout.contains("remote write \(receiver.url) takes an empty request (204)"), "\(good.stdout)")
+        #expect((try receiver.state()["problems"] as? [String]) == [], "the empty request is a valid one")
+        let port = try freePort()
+        let bad = try runAgentBounded(
+            ["--check-config", "--listen", "127.0.0.1:0"], environment: ["REMOTE_WRITE_URL": "http://127.0.0.1:\(port)/api/v1/write"], seconds: 20)
+        #expect(bad.status == 2 && bad.stdout.contains("problem: REMOTE_WRITE_URL http://127.0.0.1:\(port)/api/v1/write: unreachable"), "\(bad.stdout)")
+    }
+
     @Test(arguments: ["1dc=x", "dc", "__name__=x", "dc=a,dc=b", "dc="])
     func aBadLabelExits2NamingTheSetting(_ labels: String) throws {
         for mode in [["--listen", "127.0.0.1:0"], ["--check-config", "--listen", "127.0.0.1:0"]] {
