@@ -29,6 +29,13 @@ import Testing
         #expect(!series[2].labels.contains { $0.name == "domainname" }, "an empty value is no label, as Prometheus stores it")
     }
 
+    @Test func aSeriesGivenTwiceInOneCollectionKeepsItsFirstSample() {
+        var set = page()
+        set.add(Self.load, [], 9)
+        let series = RemoteWriteSeries.collection(set, timestampMs: 1, extra: [])
+        #expect(series.filter { $0.labels[0].value == "node_load1" }.map(\.samples) == [[RemoteWriteSample(value: 0.25, timestampMs: 1)]])
+    }
+
     @Test func collectionsMergeBySeriesWithSamplesInTimestampOrder() {
         let first = RemoteWriteSeries.collection(page(), timestampMs: 1000, extra: [])
         let second = RemoteWriteSeries.collection(page(), timestampMs: 2000, extra: [])

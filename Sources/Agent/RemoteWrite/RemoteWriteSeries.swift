@@ -25,9 +25,12 @@ struct RemoteWriteSeries: Sendable, Equatable {
     /// Every sample of a /metrics page as one series each, at `timestampMs`, with `extra` labels (job,
     /// instance, REMOTE_WRITE_LABELS) added where the series has no label of that name: a series' own
     /// label wins, as Prometheus's external labels let it. Empty values are left out, since Prometheus
-    /// stores a scraped empty label as no label.
+    /// stores a scraped empty label as no label. A label set seen twice (two textfiles declaring the same
+    /// series) keeps its first sample, as a Prometheus scrape does: the second would be a duplicate sample
+    /// the receiver refuses with the whole request.
     static func collection(_ set: MetricSet, timestampMs: Int64, extra: [RemoteWriteLabel]) -> [RemoteWriteSeries] {
         var series: [RemoteWriteSeries] = []
+        var seen: Set<[RemoteWriteLabel]> = []
         for family in set.sortedFamilies {
             let descriptor = family.descriptor
             for sample in family.samples {
@@ -42,6 +45,7 @@ struct RemoteWriteSeries: Sendable, Equatable {
                     labels.append(label)
                 }
                 labels.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+                guard seen.insert(labels).inserted else { continue }
                 series.append(RemoteWriteSeries(labels: labels, samples: [RemoteWriteSample(value: sample.value, timestampMs: timestampMs)]))
             }
         }
