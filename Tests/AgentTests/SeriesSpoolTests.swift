@@ -28,10 +28,31 @@ import Testing
         for _ in 0..<10_000 {
             guard let batch = spool.nextBatch(limit: limit) else { break }
             #expect(batch.samples <= limit)
-            for series in batch.series { seen[series.labels[0].value, default: []] += series.samples.map(\.timestampMs) }
+            for series in try! contents(batch) { seen[series.labels[0].value, default: []] += series.samples.map(\.timestampMs) }
             spool.acknowledge(through: batch.end)
         }
         return seen
+    }
+
+    /// The series a batch sends: merged ones, or the spooled body decoded.
+    func contents(_ batch: SeriesSpool.Batch) throws -> [RemoteWriteSeries] {
+        guard let body = batch.body else { return batch.series }
+        return try RemoteWriteProtobuf.decode(try #require(Snappy.uncompress(body[...])))
+    }
+
+    @Test func aWholeCollectionIsSentAsItWasSpooled() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let spool = try open()
+        try spool.append(timestampMs: 1000, series: collection(1))
+        let batch = try #require(spool.nextBatch(limit: 100))
+        #expect(batch.body != nil && batch.samples == 5)
+        #expect(try contents(batch) == collection(1))
+        spool.acknowledge(through: batch.end)
+        try spool.append(timestampMs: 2000, series: collection(2))
+        try spool.append(timestampMs: 3000, series: collection(3))
+        let merged = try #require(spool.nextBatch(limit: 100))
+        #expect(merged.body == nil && merged.samples == 10, "two collections that fit together are merged")
+        #expect(merged.series.allSatisfy { $0.samples.map(\.timestampMs) == [2000, 3000] })
     }
 
     @Test func batchesSplitCollectionsAndEverySampleLeavesOnceInOrder() throws {
@@ -40,16 +61,18 @@ import Testing
         for index in 1...7 { try spool.append(timestampMs: Int64(index) * 1000, series: collection(index)) }
         #expect(spool.status.samples == 35)
         #expect(spool.status.oldestTimestampMs == 1000)
-        let first = try #require(spool.nextBatch(limit: 8))
-        #expect(first.samples == 8 && first.series.count == 5, "two collections' worth merged by series")
-        #expect(spool.nextBatch(limit: 8)?.end == first.end, "not acknowledged: the same batch again")
+        let first = try #require(spool.nextBatch(limit: 3))
+        #expect(first.samples == 3 && first.series.count == 3 && first.body == nil, "a collection larger than a batch is split")
+        #expect(spool.nextBatch(limit: 3)?.end == first.end, "not acknowledged: the same batch again")
         spool.acknowledge(through: first.end)
-        #expect(spool.status.samples == 27)
-        let seen = drain(spool, limit: 8)
-        // The first batch held collection 1 and m0, m1, m2 of collection 2.
-        #expect(seen["m0"] == (3...7).map { Int64($0) * 1000 })
-        #expect(seen["m2"] == (3...7).map { Int64($0) * 1000 })
-        #expect(seen["m3"] == (2...7).map { Int64($0) * 1000 }, "\(seen)")
+        #expect(spool.status.samples == 32)
+        let second = try #require(spool.nextBatch(limit: 3))
+        #expect(try contents(second).map { $0.samples.map(\.timestampMs) } == [[1000], [1000], [2000]], "the rest of one, the start of the next")
+        let seen = drain(spool, limit: 3)
+        // The first batch held m0, m1, m2 of collection 1.
+        #expect(seen["m0"] == (2...7).map { Int64($0) * 1000 })
+        #expect(seen["m2"] == (2...7).map { Int64($0) * 1000 })
+        #expect(seen["m3"] == (1...7).map { Int64($0) * 1000 }, "\(seen)")
         #expect(spool.status.samples == 0 && spool.status.oldestTimestampMs == nil)
     }
 
@@ -58,19 +81,19 @@ import Testing
         do {
             let spool = try open()
             for index in 1...4 { try spool.append(timestampMs: Int64(index) * 1000, series: collection(index)) }
-            let batch = try #require(spool.nextBatch(limit: 7))
+            let batch = try #require(spool.nextBatch(limit: 3))
             spool.acknowledge(through: batch.end)
-            _ = spool.nextBatch(limit: 7)  // in flight when the process dies
+            _ = spool.nextBatch(limit: 3)  // in flight when the process dies
         }
         let reopened = try open()
-        #expect(reopened.status.samples == 13)
+        #expect(reopened.status.samples == 17)
         try reopened.append(timestampMs: 5000, series: collection(5))
         let seen = drain(reopened, limit: 100)
-        // The acknowledged batch held collection 1 and m0, m1 of collection 2.
-        #expect(seen["m0"] == [3000, 4000, 5000])
-        #expect(seen["m1"] == [3000, 4000, 5000])
+        // The acknowledged batch held m0, m1, m2 of collection 1.
+        #expect(seen["m0"] == [2000, 3000, 4000, 5000])
         #expect(seen["m2"] == [2000, 3000, 4000, 5000])
-        #expect(seen["m4"] == [2000, 3000, 4000, 5000])
+        #expect(seen["m3"] == [1000, 2000, 3000, 4000, 5000])
+        #expect(seen["m4"] == [1000, 2000, 3000, 4000, 5000])
     }
 
     @Test func aRecordCutShortByACrashIsCutOffAndTheRestKept() throws {

@@ -82,7 +82,7 @@ final class RemoteWriter: Service, @unchecked Sendable {
         if let remaining, remaining <= 0 { return false }
         let body: [UInt8]
         do {
-            body = try Snappy.compress(RemoteWriteProtobuf.encode(batch.series))
+            body = try batch.body ?? Snappy.compress(RemoteWriteProtobuf.encode(batch.series))
         } catch {
             noteFailure("cannot compress: \(error)")
             return false

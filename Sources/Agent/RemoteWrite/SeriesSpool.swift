@@ -29,8 +29,11 @@ final class SeriesSpool: Sendable {
 
     struct Batch: Sendable {
         var id: String
-        /// Merged by label set, samples in timestamp order per series.
+        /// Merged by label set, samples in timestamp order per series; empty when `body` is given.
         var series: [RemoteWriteSeries]
+        /// The request body as it was spooled, when the batch is exactly one whole collection (the usual
+        /// case without a backlog): it is sent as it is, not decoded and encoded again.
+        var body: [UInt8]? = nil
         var samples: Int
         var end: Position
     }
@@ -133,6 +136,7 @@ final class SeriesSpool: Sendable {
     /// cannot be read back is counted as corrupt and passed over.
     func nextBatch(limit: Int) -> Batch? {
         disk.withLock { disk -> Batch? in
+            if let whole = wholeRecord(limit: limit, disk) { return whole }
             let start = disk.position
             var position = start
             var parts: [[RemoteWriteSeries]] = []
@@ -170,6 +174,22 @@ final class SeriesSpool: Sendable {
     }
 
     // MARK: - Inside the disk lock
+
+    /// The next batch as the one record it is, when that record is untouched and the next would not fit.
+    private func wholeRecord(limit: Int, _ disk: Disk) -> Batch? {
+        var pending = disk.segments.lazy.flatMap { segment in
+            segment.records.lazy.filter { $0.sequence >= disk.position.sequence }.map { (segment.path, $0) }
+        }.makeIterator()
+        guard let (path, record) = pending.next(), record.samples <= limit,
+            record.sequence > disk.position.sequence || disk.position.series == 0
+        else { return nil }
+        if let (_, following) = pending.next(), record.samples + following.samples <= limit { return nil }
+        guard let bytes = Self.read(path, offset: record.offset, count: record.size),
+            let stored = SeriesSpoolFormat.record(in: bytes, at: 0), stored.sequence == record.sequence
+        else { return nil }  // the general path reads it again, and counts it if it is damaged
+        let end = Position(sequence: record.sequence + 1, series: 0)
+        return Batch(id: "\(record.sequence).0-\(end.sequence).0", series: [], body: Array(stored.payload), samples: record.samples, end: end)
+    }
 
     private func acknowledge(_ end: Position, _ disk: inout Disk) {
         disk.position = max(disk.position, end)
