@@ -88,6 +88,20 @@ import Testing
         #expect(bad.status == 2 && bad.stdout.contains("problem: REMOTE_WRITE_URL http://127.0.0.1:\(port)/api/v1/write: unreachable"), "\(bad.stdout)")
     }
 
+    @Test func aBearerTokenOrTheURLsCredentialsAreSentAndThePasswordIsNotLogged() throws {
+        let receiver = try RemoteWriteReceiver()
+        let bearer = try RunningAgent(environment: remoteWriteEnvironment(receiver.url, ["REMOTE_WRITE_BEARER_TOKEN": "tok-123"]))
+        #expect(try receiver.wait { ($0["requests"] as? [Any])?.isEmpty == false })
+        _ = bearer.stop()
+        #expect((try receiver.state()["authorization"] as? [String?])?.contains("Bearer tok-123") == true)
+        let basicURL = "http://writer:s3cret-pw@127.0.0.1:\(receiver.port)/api/v1/write"
+        let basic = try RunningAgent(environment: remoteWriteEnvironment(basicURL))
+        #expect(try receiver.wait { ($0["authorization"] as? [String?])?.contains("Basic d3JpdGVyOnMzY3JldC1wdw==") == true })
+        let health = try basic.get("/api/v1/health").body
+        let (_, log) = basic.stop()
+        #expect(!log.contains("s3cret-pw") && !health.contains("s3cret-pw"), "the password is masked: \(log)")
+    }
+
     @Test(arguments: ["1dc=x", "dc", "__name__=x", "dc=a,dc=b", "dc="])
     func aBadLabelExits2NamingTheSetting(_ labels: String) throws {
         for mode in [["--listen", "127.0.0.1:0"], ["--check-config", "--listen", "127.0.0.1:0"]] {

@@ -74,7 +74,8 @@ def snappy_uncompress(data: bytes) -> bytes:
 
 pb = load_messages()
 lock = threading.Lock()
-state = {"mode": "ok", "retry_after": 1, "requests": [], "samples": [], "problems": [], "refused": 0, "refused_times": []}
+state = {"mode": "ok", "retry_after": 1, "requests": [], "samples": [], "problems": [], "refused": 0, "refused_times": [],
+         "authorization": []}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -106,6 +107,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(204)
         with lock:
             mode, retry_after = state["mode"], state["retry_after"]
+            if self.headers.get("Authorization") not in state["authorization"]:
+                state["authorization"].append(self.headers.get("Authorization"))
         if mode == "drop":
             self.close_connection = True
             self.connection.shutdown(2)
