@@ -79,7 +79,8 @@ struct ConfigurationCheck {
         do {
             client = try DashboardClient(
                 baseURL: remote.url, caFile: remote.caFile ?? settings.caFile, verifyTLS: settings.tlsVerify,
-                connectTimeout: settings.pushConnectTimeout, totalTimeout: settings.pushTimeout)
+                connectTimeout: settings.pushConnectTimeout, totalTimeout: settings.pushTimeout,
+                clientCertificate: remote.clientCertificate)
         } catch {
             return problems.append("REMOTE_WRITE_URL \(remote.urlForLog): \(error)")
         }

@@ -135,6 +135,8 @@ int chc_perform(chc_client *client, const chc_request *request, chc_response *re
     chc_lib.easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, request->verify_tls ? 1L : 0L);
     chc_lib.easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, request->verify_tls ? 2L : 0L);
     if (request->ca_file && *request->ca_file) chc_lib.easy_setopt(easy, CURLOPT_CAINFO, request->ca_file);
+    if (request->client_cert && *request->client_cert) chc_lib.easy_setopt(easy, CURLOPT_SSLCERT, request->client_cert);
+    if (request->client_key && *request->client_key) chc_lib.easy_setopt(easy, CURLOPT_SSLKEY, request->client_key);
     chc_lib.easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
     chc_lib.easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, progress);
     chc_lib.easy_setopt(easy, CURLOPT_XFERINFODATA, client);

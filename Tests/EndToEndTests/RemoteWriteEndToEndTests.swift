@@ -102,6 +102,43 @@ import Testing
         #expect(!log.contains("s3cret-pw") && !health.contains("s3cret-pw"), "the password is masked: \(log)")
     }
 
+    @Test func httpsWithAPrivateCAAndAClientCertificate() throws {
+        let directory = try temporaryDirectory("rw-tls")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let script = """
+            set -e
+            cd '\(directory)'
+            openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=test-ca 2>/dev/null
+            openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 2>/dev/null
+            printf 'subjectAltName=IP:127.0.0.1' > ext
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext 2>/dev/null
+            openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj /CN=agent 2>/dev/null
+            openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2 2>/dev/null
+            """
+        #expect(try run("/bin/bash", ["-c", script]).status == 0)
+        let receiver = try RemoteWriteReceiver(tls: (directory + "/server.pem", directory + "/server.key", directory + "/ca.pem"))
+        receiver.curlTLS = ["--cacert", directory + "/ca.pem", "--cert", directory + "/client.pem", "--key", directory + "/client.key"]
+        let anonymous = try RunningAgent(environment: remoteWriteEnvironment(receiver.url, ["REMOTE_WRITE_CA_FILE": directory + "/ca.pem"]))
+        let refused = try pollRemoteWrite(anonymous, seconds: 10) { $0["receiver_reachable"] as? Bool == false }
+        _ = anonymous.stop()
+        #expect(refused?["status"] as? String == "degraded", "without a client certificate the handshake fails")
+        let identified = try RunningAgent(
+            environment: remoteWriteEnvironment(
+                receiver.url,
+                ["REMOTE_WRITE_CA_FILE": directory + "/ca.pem", "REMOTE_WRITE_CLIENT_CERT": directory + "/client.pem",
+                 "REMOTE_WRITE_CLIENT_KEY": directory + "/client.key"]))
+        defer { _ = identified.stop() }
+        #expect(try receiver.wait { ($0["requests"] as? [Any])?.isEmpty == false })
+        #expect((try receiver.state()["problems"] as? [String]) == [])
+    }
+
+    /// The message names the setting that is missing.
+    @Test(arguments: [("REMOTE_WRITE_CLIENT_CERT", "REMOTE_WRITE_CLIENT_KEY"), ("REMOTE_WRITE_CLIENT_KEY", "REMOTE_WRITE_CLIENT_CERT")])
+    func aClientCertificateWithoutItsKeyOrTheReverseExits2(_ given: String, _ missing: String) throws {
+        let result = try runAgentBounded(["--listen", "127.0.0.1:0"], environment: [given: "/tmp/x.pem"], seconds: 10)
+        #expect(result.status == 2 && result.stderr.contains("\(missing)=\"\" (from default)") && result.stderr.contains(given), "\(result.stderr)")
+    }
+
     @Test(arguments: ["1dc=x", "dc", "__name__=x", "dc=a,dc=b", "dc="])
     func aBadLabelExits2NamingTheSetting(_ labels: String) throws {
         for mode in [["--listen", "127.0.0.1:0"], ["--check-config", "--listen", "127.0.0.1:0"]] {

@@ -6,9 +6,12 @@ final class RemoteWriteReceiver {
     let process = Process()
     let port: Int
 
-    init() throws {
+    let scheme: String
+
+    init(tls: (cert: String, key: String, clientCA: String)? = nil) throws {
         process.executableURL = URL(fileURLWithPath: try which("python3"))
-        process.arguments = [Paths.repository + "/Tests/RemoteWrite/receiver.py"]
+        process.arguments = [Paths.repository + "/Tests/RemoteWrite/receiver.py"] + (tls.map { ["--tls", $0.cert, $0.key, $0.clientCA] } ?? [])
+        scheme = tls == nil ? "http" : "https"
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -25,14 +28,17 @@ final class RemoteWriteReceiver {
         self.port = port
     }
 
-    var url: String { "http://127.0.0.1:\(port)/api/v1/write" }
+    var url: String { "\(scheme)://127.0.0.1:\(port)/api/v1/write" }
+
+    /// For the control and state routes over TLS: curl with the test's client certificate.
+    var curlTLS: [String] = []
 
     func control(_ settings: [String: Any]) throws {
         let body = String(decoding: try JSONSerialization.data(withJSONObject: settings), as: UTF8.self)
-        _ = try curl("http://127.0.0.1:\(port)/_control", ["-X", "POST", "-d", body])
+        _ = try curl("\(scheme)://127.0.0.1:\(port)/_control", curlTLS + ["-X", "POST", "-d", body])
     }
 
-    func state() throws -> [String: Any] { try curl("http://127.0.0.1:\(port)/_state").json ?? [:] }
+    func state() throws -> [String: Any] { try curl("\(scheme)://127.0.0.1:\(port)/_state", curlTLS).json ?? [:] }
 
     /// [name, labels, [timestamp ms, value]] per sample, in arrival order.
     func samples() throws -> [(name: String, labels: [String: String], timestamp: Int64, value: Double)] {

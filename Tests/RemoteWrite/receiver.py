@@ -4,7 +4,8 @@ protobuf runtime (Python's `protobuf`) against remote.proto, compiled here with 
 decoder written from the format description (so libsnappy is not checking itself). Keeps every sample and
 every request's headers; /_control makes it fail in the ways receivers fail. Loopback only.
 
-Prints "listening on <port>" once ready. GET /_state: JSON of what arrived. POST /_control: {"mode": ...}
+Prints "listening on <port>" once ready; `--tls CERT KEY CLIENT_CA` serves HTTPS and requires a client
+certificate. GET /_state: JSON of what arrived. POST /_control: {"mode": ...}
 with mode ok | fail503 | reject400 | drop | retry429 (with "retry_after": seconds)."""
 import importlib
 import json
@@ -155,6 +156,14 @@ class Handler(BaseHTTPRequestHandler):
 
 def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    # --tls CERT KEY CLIENT_CA: HTTPS that requires a client certificate signed by CLIENT_CA.
+    if len(sys.argv) == 5 and sys.argv[1] == "--tls":
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(sys.argv[4])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(f"listening on {server.server_address[1]}", flush=True)
     server.serve_forever()
 

@@ -77,6 +77,11 @@ struct SettingKey: Sendable, Hashable {
         name: "REMOTE_WRITE_BEARER_TOKEN", defaultValue: "", help: "Authorization: Bearer for remote write; empty = none")
     static let remoteWriteCAFile = SettingKey(
         name: "REMOTE_WRITE_CA_FILE", defaultValue: "", help: "CA certificates for the remote-write receiver")
+    static let remoteWriteClientCert = SettingKey(
+        name: "REMOTE_WRITE_CLIENT_CERT", defaultValue: "",
+        help: "PEM certificate for TLS client authentication to the receiver (with REMOTE_WRITE_CLIENT_KEY)")
+    static let remoteWriteClientKey = SettingKey(
+        name: "REMOTE_WRITE_CLIENT_KEY", defaultValue: "", help: "The client certificate's PEM private key")
     static let listenAddress = SettingKey(
         name: "LISTEN_ADDRESS", defaultValue: "127.0.0.1:9110", help: "host:port of the local endpoint")
     static let procRoot = SettingKey(name: "PROC_ROOT", defaultValue: "/proc", help: "Where the host's /proc is")
@@ -137,6 +142,7 @@ struct SettingKey: Sendable, Hashable {
         stateDir, spoolDir, spoolMaxBytes, batchMaxSamples, retryMaxSeconds, caFile, tlsVerify, shutdownFlushSeconds,
         pushConnectTimeout, pushTimeout, remoteWriteURL, remoteWriteLabels, remoteWriteJob, remoteWriteMaxSamples,
         remoteWriteSpoolDir, remoteWriteSpoolMaxBytes, remoteWriteBearerToken, remoteWriteCAFile,
+        remoteWriteClientCert, remoteWriteClientKey,
         listenAddress, procRoot, sysRoot, rootfs, textfileDirectory, logFile, logConsole, logLevel, logMaxBytes, logBackups, historyDuration,
         processTopN, scrubCommandLines, maxConnections, idleTimeout, requestTimeout, maxHeaderBytes, maxHeaders,
         http2MaxStreams, authToken, authExemptHealth,

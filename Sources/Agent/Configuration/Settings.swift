@@ -65,6 +65,7 @@ struct RemoteWriteSettings: Sendable, Equatable {
     var spoolMaxBytes: Int
     var bearerToken: String?
     var caFile: String?
+    var clientCertificate: ClientCertificate?
 
     var urlForLog: String { DashboardURL.masked(url) }
 

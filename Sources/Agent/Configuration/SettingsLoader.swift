@@ -125,6 +125,12 @@ struct SettingsLoader {
         }
         let job = text(.remoteWriteJob)
         guard RemoteWriteSettings.isLabelValue(job) else { throw fail(.remoteWriteJob, "expected a job name") }
+        let certificate = text(.remoteWriteClientCert), key = text(.remoteWriteClientKey)
+        if certificate.isEmpty != key.isEmpty {
+            throw certificate.isEmpty
+                ? fail(.remoteWriteClientCert, "REMOTE_WRITE_CLIENT_KEY is set: give the certificate too")
+                : fail(.remoteWriteClientKey, "REMOTE_WRITE_CLIENT_CERT is set: give its private key too")
+        }
         let url = text(.remoteWriteURL)
         guard !url.isEmpty else { return nil }
         do {
@@ -140,7 +146,8 @@ struct SettingsLoader {
         let token = text(.remoteWriteBearerToken), caFile = text(.remoteWriteCAFile)
         return RemoteWriteSettings(
             url: url, labels: labels, maxSamples: maxSamples, spoolDir: spoolDir, spoolMaxBytes: spoolMaxBytes,
-            bearerToken: token.isEmpty ? nil : token, caFile: caFile.isEmpty ? nil : caFile)
+            bearerToken: token.isEmpty ? nil : token, caFile: caFile.isEmpty ? nil : caFile,
+            clientCertificate: certificate.isEmpty ? nil : ClientCertificate(certificate: certificate, key: key))
     }
 
     static func normalizedLevel(_ text: String) -> String {

@@ -9,6 +9,8 @@ final class DashboardClient: @unchecked Sendable {
     private let queue = DispatchQueue(label: "dashboard-client")
     let baseURL: String
     private let caFile: String?
+    /// TLS client authentication (remote write's REMOTE_WRITE_CLIENT_CERT and _KEY): PEM files.
+    private let clientCertificate: ClientCertificate?
     private let verifyTLS: Bool
     private let connectTimeoutMs: Int
     private let totalTimeoutMs: Int
@@ -21,15 +23,17 @@ final class DashboardClient: @unchecked Sendable {
     }
 
     /// Throws when libcurl cannot be loaded (it is loaded on first use: pull-only never maps it).
-    init(baseURL: String, caFile: String?, verifyTLS: Bool, connectTimeout: Double, totalTimeout: Double)
-        throws(LibraryError)
-    {
+    init(
+        baseURL: String, caFile: String?, verifyTLS: Bool, connectTimeout: Double, totalTimeout: Double,
+        clientCertificate: ClientCertificate? = nil
+    ) throws(LibraryError) {
         guard let client = chc_client_new() else {
             throw LibraryError(reason: chc_library_error().map { String(cString: $0) } ?? "out of memory")
         }
         self.client = client
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.caFile = caFile
+        self.clientCertificate = clientCertificate
         self.verifyTLS = verifyTLS
         self.connectTimeoutMs = Int(connectTimeout * 1000)
         self.totalTimeoutMs = Int(totalTimeout * 1000)
@@ -75,6 +79,8 @@ final class DashboardClient: @unchecked Sendable {
                         withOptionalCString(caFile) { caText in
                             withOptionalCString(contentType) { typeText in
                                 withOptionalCString(headers) { headerText in
+                                withOptionalCString(clientCertificate?.certificate) { certText in
+                                withOptionalCString(clientCertificate?.key) { keyText in
                                     (body ?? []).withUnsafeBufferPointer { bytes in
                                         bytes.withMemoryRebound(to: CChar.self) { chars in
                                             var request = chc_request(
@@ -82,10 +88,12 @@ final class DashboardClient: @unchecked Sendable {
                                                 bearer_token: tokenText, user_agent: agent,
                                                 connect_timeout_ms: min(connectTimeoutMs, total), total_timeout_ms: total,
                                                 ca_file: caText, verify_tls: verifyTLS ? 1 : 0, content_type: typeText,
-                                                extra_headers: headerText)
+                                                extra_headers: headerText, client_cert: certText, client_key: keyText)
                                             return chc_perform(client, &request, &response)
                                         }
                                     }
+                                }
+                                }
                                 }
                             }
                         }
@@ -104,6 +112,12 @@ final class DashboardClient: @unchecked Sendable {
         return .http(status: response.status, body: text,
                      retryAfter: response.retry_after_seconds >= 0 ? Double(response.retry_after_seconds) : nil)
     }
+}
+
+/// A PEM certificate and its private key, for TLS client authentication.
+struct ClientCertificate: Sendable, Equatable {
+    var certificate: String
+    var key: String
 }
 
 /// libcurl or libcrypto missing or unusable.

@@ -29,7 +29,8 @@ final class RemoteWritePipeline: Sendable {
         let status = RemoteWriteStatus(spool: spool, url: remote.urlForLog)
         let client = try DashboardClient(
             baseURL: remote.url, caFile: remote.caFile ?? settings.caFile, verifyTLS: settings.tlsVerify,
-            connectTimeout: settings.pushConnectTimeout, totalTimeout: settings.pushTimeout)
+            connectTimeout: settings.pushConnectTimeout, totalTimeout: settings.pushTimeout,
+            clientCertificate: remote.clientCertificate)
         let writer = RemoteWriter(
             client: client, spool: spool, status: status,
             settings: RemoteWriterSettings(

@@ -26,6 +26,8 @@ typedef struct {
     int verify_tls;           /* 0 only when the operator asked for it */
     const char *content_type; /* NULL: application/json (and Accept: application/json) */
     const char *extra_headers; /* "Name: value" lines separated by '\n' (remote write's), or NULL */
+    const char *client_cert;  /* PEM certificate for TLS client authentication, or NULL */
+    const char *client_key;   /* its PEM private key, or NULL */
 } chc_request;
 
 typedef struct {
