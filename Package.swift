@@ -23,6 +23,9 @@ let package = Package(
         // The dashboard client: libcurl (Debian's libcurl4-openssl-dev) and the system facts registration
         // needs. libcurl and libcrypto are loaded with dlopen when the first client is made (library.c).
         .target(name: "CHTTPClient", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("z")]),
+        // Snappy block compression for remote write: Debian's libsnappy (libsnappy-dev), loaded with dlopen
+        // on first use so that an agent without REMOTE_WRITE_URL never needs or maps it (snappy.c).
+        .target(name: "CSnappy", linkerSettings: [.linkedLibrary("dl")]),
         // The system calls Swift's Glibc module does not declare (adjtimex), behind plain structs.
         .target(name: "CSystemCalls"),
         // What the endpoint serves and what is pushed: models, routing, rendering. No I/O.
@@ -35,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "Agent",
             dependencies: [
-                "API", "HostMetrics", "CHTTPServer", "CHTTPClient",
+                "API", "HostMetrics", "CHTTPServer", "CHTTPClient", "CSnappy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

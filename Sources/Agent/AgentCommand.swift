@@ -117,13 +117,24 @@ struct AgentCommand: AsyncParsableCommand {
             logger.critical("cannot push: \(error)")
             throw ExitCode(1)
         }
-        let record: @Sendable (Snapshot) -> Void = { snapshot in push?.record(snapshot) }
-        let first = sampler.sample()
-        record(first)
-        store.publish(first)
         var agent = AgentInfo(
             version: AgentVersion.current, startTime: HostClock.wall(),
             collectionInterval: settings.collectionInterval, defaultProcessLimit: settings.processTopN)
+        let remoteWrite: RemoteWritePipeline?
+        do {
+            remoteWrite = try RemoteWritePipeline.make(
+                settings, hostname: settings.hostname ?? sampler.hostname, agent: agent, logger: logger)
+        } catch {
+            logger.critical("cannot remote-write: \(error)")
+            throw ExitCode(1)
+        }
+        let record: @Sendable (Snapshot) -> Void = { snapshot in
+            push?.record(snapshot)
+            remoteWrite?.record(snapshot, push: push?.status.current)
+        }
+        let first = sampler.sample()
+        record(first)
+        store.publish(first)
         agent.collectorNames = sampler.collectorNames
         agent.viewWarnings = HostViewCheck.warnings(roots: settings.roots, memory: first.memory, cgroup: first.cgroup)
         for warning in agent.viewWarnings { logger.warning("\(warning)") }
@@ -131,7 +142,7 @@ struct AgentCommand: AsyncParsableCommand {
         let endpoint = Endpoint(
             store: store, agent: agent,
             auth: BearerAuth(token: settings.authToken, exemptHealth: settings.authExemptHealth),
-            pushReport: { push?.status.current })
+            pushReport: { push?.status.current }, remoteWriteReport: { remoteWrite?.status.current })
         let server: HTTPServer
         do {
             server = try HTTPServer(
@@ -171,6 +182,7 @@ struct AgentCommand: AsyncParsableCommand {
             HTTPServerService(server: server, readyMessage: ready, logger: logger),
         ]
         if let push { services.append(push.pusher) }
+        if let remoteWrite { services.append(remoteWrite.writer) }
         services.append(
             SamplerService(
                 sampler: sampler, store: store, intervalSeconds: settings.collectionInterval, record: record,
@@ -191,7 +203,7 @@ struct AgentCommand: AsyncParsableCommand {
                 "listening on \(settings.listen), not loopback, without HTTP_AUTH_TOKEN: anyone who can reach it can read host metrics and process lists"
             )
         }
-        if settings.serverURL.isEmpty {
+        if settings.serverURL.isEmpty && settings.remoteWrite == nil {
             logger.info("no SERVER_URL: pull-only mode")
         }
     }

@@ -75,7 +75,36 @@ struct ConfigurationCheck {
                 problems.append("SERVER_URL \(settings.serverURLForLog): unreachable: \(reason)")
             }
         }
+        if let remote = settings.remoteWrite { await checkRemoteWrite(remote, settings, &problems, &notes) }
         return (problems, notes)
+    }
+
+    /// An empty WriteRequest (no series) is a valid request every receiver answers 2xx: it proves the URL,
+    /// the credentials and the TLS set-up without writing anything.
+    private func checkRemoteWrite(
+        _ remote: RemoteWriteSettings, _ settings: Settings, _ problems: inout [String], _ notes: inout [String]
+    ) async {
+        if let reason = Snappy.libraryError { return problems.append("REMOTE_WRITE_URL \(remote.urlForLog): \(reason)") }
+        let client: DashboardClient
+        do {
+            client = try DashboardClient(
+                baseURL: remote.url, caFile: remote.caFile ?? settings.caFile, verifyTLS: settings.tlsVerify,
+                connectTimeout: settings.pushConnectTimeout, totalTimeout: settings.pushTimeout,
+                clientCertificate: remote.clientCertificate)
+        } catch {
+            return problems.append("REMOTE_WRITE_URL \(remote.urlForLog): \(error)")
+        }
+        let body = (try? Snappy.compress([])) ?? []
+        let answer = await client.send(
+            "POST", "", body: body, token: remote.bearerToken, contentType: RemoteWriter.contentType, headers: RemoteWriter.headers)
+        switch answer {
+        case .http(let status, _, _) where (200..<300).contains(status):
+            notes.append("remote write \(remote.urlForLog) takes an empty request (\(status))")
+        case .http(let status, let body, _):
+            problems.append("REMOTE_WRITE_URL \(remote.urlForLog): an empty request was answered \(status) \(body.prefix(200))")
+        case .unreachable(let reason):
+            problems.append("REMOTE_WRITE_URL \(remote.urlForLog): unreachable: \(reason)")
+        }
     }
 
     /// Binding is the only sure test that the port is free and the address is this host's.

@@ -101,8 +101,24 @@ int chc_perform(chc_client *client, const chc_request *request, chc_response *re
     chc_lib.easy_reset(easy);
     struct curl_slist *headers = NULL;
     char authorization[512];
-    headers = chc_lib.slist_append(headers, "Content-Type: application/json");
-    headers = chc_lib.slist_append(headers, "Accept: application/json");
+    char line[512];
+    if (request->content_type) {
+        snprintf(line, sizeof line, "Content-Type: %s", request->content_type);
+        headers = chc_lib.slist_append(headers, line);
+    } else {
+        headers = chc_lib.slist_append(headers, "Content-Type: application/json");
+        headers = chc_lib.slist_append(headers, "Accept: application/json");
+    }
+    for (const char *at = request->extra_headers; at && *at;) {
+        const char *end = strchr(at, '\n');
+        size_t n = end ? (size_t)(end - at) : strlen(at);
+        if (n > 0 && n < sizeof line) {
+            memcpy(line, at, n);
+            line[n] = 0;
+            headers = chc_lib.slist_append(headers, line);
+        }
+        at = end ? end + 1 : at + n;
+    }
     headers = chc_lib.slist_append(headers, "Expect:"); /* no 100-continue round trip for small bodies */
     if (request->bearer_token && *request->bearer_token) {
         snprintf(authorization, sizeof authorization, "Authorization: Bearer %s", request->bearer_token);
@@ -119,6 +135,8 @@ int chc_perform(chc_client *client, const chc_request *request, chc_response *re
     chc_lib.easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, request->verify_tls ? 1L : 0L);
     chc_lib.easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, request->verify_tls ? 2L : 0L);
     if (request->ca_file && *request->ca_file) chc_lib.easy_setopt(easy, CURLOPT_CAINFO, request->ca_file);
+    if (request->client_cert && *request->client_cert) chc_lib.easy_setopt(easy, CURLOPT_SSLCERT, request->client_cert);
+    if (request->client_key && *request->client_key) chc_lib.easy_setopt(easy, CURLOPT_SSLKEY, request->client_key);
     chc_lib.easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
     chc_lib.easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, progress);
     chc_lib.easy_setopt(easy, CURLOPT_XFERINFODATA, client);

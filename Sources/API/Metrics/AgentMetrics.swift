@@ -49,8 +49,17 @@ public struct AgentInfo: Sendable {
 public enum MetricsPage {
     public static func render(
         _ snapshot: Snapshot?, agent: AgentInfo, format: MetricsFormat = .prometheusText, collectors: Set<String>? = nil,
-        push: PushReport? = nil
+        push: PushReport? = nil, remoteWrite: RemoteWriteReport? = nil
     ) -> [UInt8] {
+        let set = metricSet(snapshot, agent: agent, collectors: collectors, push: push, remoteWrite: remoteWrite)
+        return format == .openMetrics ? set.renderOpenMetrics() : set.renderText()
+    }
+
+    /// Every family and sample of the page, unrendered: remote write sends the same series from it.
+    public static func metricSet(
+        _ snapshot: Snapshot?, agent: AgentInfo, collectors: Set<String>? = nil, push: PushReport? = nil,
+        remoteWrite: RemoteWriteReport? = nil
+    ) -> MetricSet {
         func wanted(_ name: String) -> Bool { collectors?.contains(name) ?? true }
         var set = MetricSet()
         set.add(AgentMetrics.buildInfo, [agent.version], 1)
@@ -66,7 +75,8 @@ public enum MetricsPage {
             for entry in snapshot.sections where wanted(entry.collector) { entry.section.addMetrics(to: &set) }
         }
         if let push { PushMetrics.add(push, to: &set) }
-        return format == .openMetrics ? set.renderOpenMetrics() : set.renderText()
+        if let remoteWrite { RemoteWriteMetrics.add(remoteWrite, to: &set) }
+        return set
     }
 }
 

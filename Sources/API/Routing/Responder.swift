@@ -5,6 +5,7 @@ public enum Responder {
     /// `history` copies the ring, only for the routes that read it.
     public static func respond(
         to route: Route, snapshot: Snapshot?, agent: AgentInfo, now: Double, push: PushReport? = nil,
+        remoteWrite: RemoteWriteReport? = nil,
         history: () -> HistoryRing = { HistoryRing(capacity: 1) },
         metricsBody: (MetricsFormat, Set<String>?) -> [UInt8]
     ) -> Response {
@@ -24,7 +25,7 @@ public enum Responder {
                 pretty: pretty)
             return json(body)
         case .health(let pretty):
-            return json(HealthJSON.render(snapshot, agent: agent, now: now, pretty: pretty, push: push))
+            return json(HealthJSON.render(snapshot, agent: agent, now: now, pretty: pretty, push: push, remoteWrite: remoteWrite))
         case .history(let since, let fields, let pretty):
             // A name the ring does not hold (yet: a CPU not seen, a typo) is simply absent from the answer.
             let ring = history()

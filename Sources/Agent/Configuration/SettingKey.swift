@@ -56,6 +56,32 @@ struct SettingKey: Sendable, Hashable {
     static let pushTimeout = SettingKey(
         name: "PUSH_TIMEOUT", defaultValue: "15", help: "Seconds for a whole request",
         range: .seconds(0.1...3600))
+    static let remoteWriteURL = SettingKey(
+        name: "REMOTE_WRITE_URL", defaultValue: "",
+        help: "Prometheus remote-write endpoint (VictoriaMetrics /api/v1/write, Prometheus /api/v1/write); empty = none")
+    static let remoteWriteLabels = SettingKey(
+        name: "REMOTE_WRITE_LABELS", defaultValue: "",
+        help: "Labels added to every remote-written series, k=v,k=v (job and instance among them override the defaults)")
+    static let remoteWriteJob = SettingKey(
+        name: "REMOTE_WRITE_JOB", defaultValue: "node", help: "The job label of remote-written series")
+    static let remoteWriteMaxSamples = SettingKey(
+        name: "REMOTE_WRITE_MAX_SAMPLES", defaultValue: "2000",
+        help: "Samples per remote-write request at most (about 25 KiB compressed at 2000)", range: .count(1...100_000))
+    static let remoteWriteSpoolDir = SettingKey(
+        name: "REMOTE_WRITE_SPOOL_DIR", defaultValue: "remote-write-spool",
+        help: "Where unsent remote-write samples wait, on disk (relative to STATE_DIR)")
+    static let remoteWriteSpoolMaxBytes = SettingKey(
+        name: "REMOTE_WRITE_SPOOL_MAX_BYTES", defaultValue: "268435456",
+        help: "Remote-write spool size at most; past it the oldest collections go", range: .count(65_536...Int(Int32.max)))
+    static let remoteWriteBearerToken = SettingKey(
+        name: "REMOTE_WRITE_BEARER_TOKEN", defaultValue: "", help: "Authorization: Bearer for remote write; empty = none")
+    static let remoteWriteCAFile = SettingKey(
+        name: "REMOTE_WRITE_CA_FILE", defaultValue: "", help: "CA certificates for the remote-write receiver")
+    static let remoteWriteClientCert = SettingKey(
+        name: "REMOTE_WRITE_CLIENT_CERT", defaultValue: "",
+        help: "PEM certificate for TLS client authentication to the receiver (with REMOTE_WRITE_CLIENT_KEY)")
+    static let remoteWriteClientKey = SettingKey(
+        name: "REMOTE_WRITE_CLIENT_KEY", defaultValue: "", help: "The client certificate's PEM private key")
     static let listenAddress = SettingKey(
         name: "LISTEN_ADDRESS", defaultValue: "127.0.0.1:9110", help: "host:port of the local endpoint")
     static let procRoot = SettingKey(name: "PROC_ROOT", defaultValue: "/proc", help: "Where the host's /proc is")
@@ -125,7 +151,9 @@ struct SettingKey: Sendable, Hashable {
     static let all: [SettingKey] = [
         serverURL, apiToken, hostname, collectionInterval, sendInterval, serviceInterval, heartbeatInterval,
         stateDir, spoolDir, spoolMaxBytes, batchMaxSamples, retryMaxSeconds, caFile, tlsVerify, shutdownFlushSeconds,
-        pushConnectTimeout, pushTimeout,
+        pushConnectTimeout, pushTimeout, remoteWriteURL, remoteWriteLabels, remoteWriteJob, remoteWriteMaxSamples,
+        remoteWriteSpoolDir, remoteWriteSpoolMaxBytes, remoteWriteBearerToken, remoteWriteCAFile,
+        remoteWriteClientCert, remoteWriteClientKey,
         listenAddress, procRoot, sysRoot, rootfs, textfileDirectory, disabledCollectors, logFile, logConsole, logLevel, logMaxBytes, logBackups, historyDuration,
         processTopN, scrubCommandLines, maxConnections, idleTimeout, requestTimeout, maxHeaderBytes, maxHeaders,
         http2MaxStreams, authToken, authExemptHealth, tlsCertFile, tlsKeyFile, tlsClientCAFile,

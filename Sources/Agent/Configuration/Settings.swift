@@ -20,6 +20,8 @@ struct Settings: Sendable {
     var shutdownFlushSeconds: Double
     var pushConnectTimeout: Double
     var pushTimeout: Double
+    /// REMOTE_WRITE_URL; nil when empty.
+    var remoteWrite: RemoteWriteSettings?
     /// The .env file settings were read from; registration writes the token there.
     var envFilePath: String
     var listen: ListenAddress
@@ -62,6 +64,57 @@ struct TLSFiles: Sendable, Equatable {
     var certFile: String
     var keyFile: String
     var clientCAFile: String?
+}
+
+/// Where and how remote write sends (REMOTE_WRITE_*).
+struct RemoteWriteSettings: Sendable, Equatable {
+    var url: String
+    /// job, then REMOTE_WRITE_LABELS in the order given (instance is added by the pipeline unless given).
+    var labels: [RemoteWriteLabel]
+    var maxSamples: Int
+    var spoolDir: String
+    var spoolMaxBytes: Int
+    var bearerToken: String?
+    var caFile: String?
+    var clientCertificate: ClientCertificate?
+
+    var urlForLog: String { DashboardURL.masked(url) }
+
+    /// `k=v,k=v`: Prometheus label names (not starting with `__`, which is reserved), values without a
+    /// comma; a name given twice is an error rather than a silent choice.
+    static func parseLabels(_ text: String) -> Result<[RemoteWriteLabel], LabelError> {
+        var labels: [RemoteWriteLabel] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let item = part.trimmingSpaces
+            if item.isEmpty && text.trimmingSpaces.isEmpty { continue }
+            guard let equals = item.firstIndex(of: "=") else { return .failure(LabelError(reason: "expected k=v,k=v; \"\(item)\" has no =")) }
+            let name = String(item[..<equals].trimmingSpaces), value = String(item[item.index(after: equals)...].trimmingSpaces)
+            guard isLabelName(name) else {
+                return .failure(LabelError(reason: "\"\(name)\" is not a label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)"))
+            }
+            guard isLabelValue(value) else {
+                return .failure(LabelError(reason: "label \(name) needs a value of printable characters (UTF-8, no control characters)"))
+            }
+            guard !labels.contains(where: { $0.name == name }) else { return .failure(LabelError(reason: "label \(name) is given twice")) }
+            labels.append(RemoteWriteLabel(name: name, value: value))
+        }
+        return .success(labels)
+    }
+
+    struct LabelError: Error {
+        var reason: String
+    }
+
+    /// Not empty (Prometheus takes an empty value for no label), no control characters.
+    static func isLabelValue(_ value: String) -> Bool {
+        !value.isEmpty && value.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
+    }
+
+    static func isLabelName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, !name.hasPrefix("__") else { return false }
+        func letter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F }
+        return letter(first) && name.utf8.allSatisfy { letter($0) || ($0 >= 0x30 && $0 <= 0x39) }
+    }
 }
 
 /// Log levels by the names operators use (Python's among them, as the reference agent took them).

@@ -66,6 +66,7 @@ struct SettingsLoader {
                 throw failure
             }
         }
+        let remoteWrite = try remoteWriteSettings(text: text, fail: fail, integer: integer, path: path)
         guard let listen = ListenAddress.parse(text(.listenAddress)) else {
             throw fail(.listenAddress, "expected host:port, [ipv6]:port or :port")
         }
@@ -97,7 +98,7 @@ struct SettingsLoader {
             caFile: caFile.isEmpty ? nil : caFile, tlsVerify: tlsVerify,
             shutdownFlushSeconds: try seconds(.shutdownFlushSeconds),
             pushConnectTimeout: try seconds(.pushConnectTimeout), pushTimeout: try seconds(.pushTimeout),
-            envFilePath: dotEnvPath,
+            remoteWrite: remoteWrite, envFilePath: dotEnvPath,
             listen: listen,
             roots: HostRoots(proc: try path(.procRoot), sys: try path(.sysRoot), rootfs: try path(.rootfs)),
             textfileDirectory: text(.textfileDirectory).isEmpty ? nil : text(.textfileDirectory),
@@ -127,6 +128,46 @@ struct SettingsLoader {
             return nil
         }
         return TLSFiles(certFile: cert, keyFile: key, clientCAFile: clientCA.isEmpty ? nil : clientCA)
+    }
+
+    private func remoteWriteSettings(
+        text: (SettingKey) -> String, fail: (SettingKey, String) -> ConfigurationError,
+        integer: (SettingKey) throws(ConfigurationError) -> Int, path: (SettingKey) throws(ConfigurationError) -> String
+    ) throws(ConfigurationError) -> RemoteWriteSettings? {
+        // Every remote-write setting is checked whether or not a URL is set: a bad one in a .env waiting
+        // for the URL to be filled in is found now, not when remote write is switched on.
+        let maxSamples = try integer(.remoteWriteMaxSamples), spoolMaxBytes = try integer(.remoteWriteSpoolMaxBytes)
+        let spoolDir = inStateDir(try path(.remoteWriteSpoolDir))
+        let given: [RemoteWriteLabel]
+        switch RemoteWriteSettings.parseLabels(text(.remoteWriteLabels)) {
+        case .failure(let error): throw fail(.remoteWriteLabels, error.reason)
+        case .success(let labels): given = labels
+        }
+        let job = text(.remoteWriteJob)
+        guard RemoteWriteSettings.isLabelValue(job) else { throw fail(.remoteWriteJob, "expected a job name") }
+        let certificate = text(.remoteWriteClientCert), key = text(.remoteWriteClientKey)
+        if certificate.isEmpty != key.isEmpty {
+            throw certificate.isEmpty
+                ? fail(.remoteWriteClientCert, "REMOTE_WRITE_CLIENT_KEY is set: give the certificate too")
+                : fail(.remoteWriteClientKey, "REMOTE_WRITE_CLIENT_CERT is set: give its private key too")
+        }
+        let url = text(.remoteWriteURL)
+        guard !url.isEmpty else { return nil }
+        do {
+            _ = try DashboardURL.parse(url)
+        } catch {
+            var failure = fail(.remoteWriteURL, error.reason)
+            failure.value = DashboardURL.masked(failure.value)
+            throw failure
+        }
+        var labels = [RemoteWriteLabel(name: "job", value: job)]
+        labels.removeAll { label in given.contains { $0.name == label.name } }
+        labels += given
+        let token = text(.remoteWriteBearerToken), caFile = text(.remoteWriteCAFile)
+        return RemoteWriteSettings(
+            url: url, labels: labels, maxSamples: maxSamples, spoolDir: spoolDir, spoolMaxBytes: spoolMaxBytes,
+            bearerToken: token.isEmpty ? nil : token, caFile: caFile.isEmpty ? nil : caFile,
+            clientCertificate: certificate.isEmpty ? nil : ClientCertificate(certificate: certificate, key: key))
     }
 
     static func normalizedLevel(_ text: String) -> String {

@@ -9,6 +9,8 @@ final class DashboardClient: @unchecked Sendable {
     private let queue = DispatchQueue(label: "dashboard-client")
     let baseURL: String
     private let caFile: String?
+    /// TLS client authentication (remote write's REMOTE_WRITE_CLIENT_CERT and _KEY): PEM files.
+    private let clientCertificate: ClientCertificate?
     private let verifyTLS: Bool
     private let connectTimeoutMs: Int
     private let totalTimeoutMs: Int
@@ -21,15 +23,17 @@ final class DashboardClient: @unchecked Sendable {
     }
 
     /// Throws when libcurl cannot be loaded (it is loaded on first use: pull-only never maps it).
-    init(baseURL: String, caFile: String?, verifyTLS: Bool, connectTimeout: Double, totalTimeout: Double)
-        throws(LibraryError)
-    {
+    init(
+        baseURL: String, caFile: String?, verifyTLS: Bool, connectTimeout: Double, totalTimeout: Double,
+        clientCertificate: ClientCertificate? = nil
+    ) throws(LibraryError) {
         guard let client = chc_client_new() else {
             throw LibraryError(reason: chc_library_error().map { String(cString: $0) } ?? "out of memory")
         }
         self.client = client
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.caFile = caFile
+        self.clientCertificate = clientCertificate
         self.verifyTLS = verifyTLS
         self.connectTimeoutMs = Int(connectTimeout * 1000)
         self.totalTimeoutMs = Int(totalTimeout * 1000)
@@ -48,16 +52,24 @@ final class DashboardClient: @unchecked Sendable {
     /// not held up by a slow dashboard. `false` allows requests again (the final flush).
     func abortRequests(_ abort: Bool) { chc_client_abort(client, abort ? 1 : 0) }
 
-    /// `timeout` shortens the configured one (the final flush at shutdown has a deadline).
-    func send(_ method: String, _ path: String, body: [UInt8]?, token: String?, timeout: Double? = nil) async -> Answer {
-        await withCheckedContinuation { continuation in
+    /// `timeout` shortens the configured one (the final flush at shutdown has a deadline). `contentType`
+    /// replaces JSON's (remote write's protobuf), and `headers` ("Name: value") are added.
+    func send(
+        _ method: String, _ path: String, body: [UInt8]?, token: String?, timeout: Double? = nil, contentType: String? = nil,
+        headers: [String] = []
+    ) async -> Answer {
+        let extra = headers.isEmpty ? nil : headers.joined(separator: "\n")
+        return await withCheckedContinuation { continuation in
             queue.async { [self] in
-                continuation.resume(returning: perform(method, path, body: body, token: token, timeout: timeout))
+                continuation.resume(
+                    returning: perform(method, path, body: body, token: token, timeout: timeout, contentType: contentType, headers: extra))
             }
         }
     }
 
-    private func perform(_ method: String, _ path: String, body: [UInt8]?, token: String?, timeout: Double?) -> Answer {
+    private func perform(
+        _ method: String, _ path: String, body: [UInt8]?, token: String?, timeout: Double?, contentType: String?, headers: String?
+    ) -> Answer {
         var response = chc_response()
         let total = timeout.map { min(totalTimeoutMs, max(Int($0 * 1000), 1)) } ?? totalTimeoutMs
         let rc = (baseURL + path).withCString { url in
@@ -65,14 +77,23 @@ final class DashboardClient: @unchecked Sendable {
                 method.withCString { methodText in
                     withOptionalCString(token) { tokenText in
                         withOptionalCString(caFile) { caText in
-                            (body ?? []).withUnsafeBufferPointer { bytes in
-                                bytes.withMemoryRebound(to: CChar.self) { chars in
-                                    var request = chc_request(
-                                        method: methodText, url: url, body: chars.baseAddress, body_len: chars.count,
-                                        bearer_token: tokenText, user_agent: agent,
-                                        connect_timeout_ms: min(connectTimeoutMs, total), total_timeout_ms: total,
-                                        ca_file: caText, verify_tls: verifyTLS ? 1 : 0)
-                                    return chc_perform(client, &request, &response)
+                            withOptionalCString(contentType) { typeText in
+                                withOptionalCString(headers) { headerText in
+                                withOptionalCString(clientCertificate?.certificate) { certText in
+                                withOptionalCString(clientCertificate?.key) { keyText in
+                                    (body ?? []).withUnsafeBufferPointer { bytes in
+                                        bytes.withMemoryRebound(to: CChar.self) { chars in
+                                            var request = chc_request(
+                                                method: methodText, url: url, body: chars.baseAddress, body_len: chars.count,
+                                                bearer_token: tokenText, user_agent: agent,
+                                                connect_timeout_ms: min(connectTimeoutMs, total), total_timeout_ms: total,
+                                                ca_file: caText, verify_tls: verifyTLS ? 1 : 0, content_type: typeText,
+                                                extra_headers: headerText, client_cert: certText, client_key: keyText)
+                                            return chc_perform(client, &request, &response)
+                                        }
+                                    }
+                                }
+                                }
                                 }
                             }
                         }
@@ -91,6 +112,12 @@ final class DashboardClient: @unchecked Sendable {
         return .http(status: response.status, body: text,
                      retryAfter: response.retry_after_seconds >= 0 ? Double(response.retry_after_seconds) : nil)
     }
+}
+
+/// A PEM certificate and its private key, for TLS client authentication.
+struct ClientCertificate: Sendable, Equatable {
+    var certificate: String
+    var key: String
 }
 
 /// libcurl or libcrypto missing or unusable.

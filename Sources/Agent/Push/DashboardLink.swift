@@ -1,8 +1,13 @@
 import Logging
 
-/// Whether the dashboard is answering, logged when that changes and never once per attempt: "became
-/// unreachable", then "reachable again after N s", then "N samples from the outage sent".
+/// Whether the dashboard (or the remote-write receiver: `peer`) is answering, logged when that changes
+/// and never once per attempt: "became unreachable", then "reachable again after N s", then "N samples
+/// from the outage sent".
 struct DashboardLink {
+    let peer: String
+
+    init(peer: String = "dashboard") { self.peer = peer }
+
     enum State: Equatable {
         case unknown
         case up
@@ -20,14 +25,14 @@ struct DashboardLink {
 
     mutating func succeeded(at now: Double, samplesSent: Int, backlogLeft: Int, logger: Logger) {
         if case .down(let since, _) = state {
-            logger.info("dashboard reachable again after \(Int((now - since).rounded())) s")
+            logger.info("\(peer) reachable again after \(Int((now - since).rounded())) s")
             drained = 0
         }
         state = .up
         if let sent = drained {
             drained = sent + samplesSent
             if backlogLeft == 0 {
-                logger.info("spool drained: \(sent + samplesSent) samples sent since the dashboard came back")
+                logger.info("spool drained: \(sent + samplesSent) samples sent since the \(peer) came back")
                 drained = nil
             }
         }
@@ -35,7 +40,7 @@ struct DashboardLink {
 
     mutating func failed(at now: Double, reason: String, logger: Logger) {
         guard !isDown else { return }
-        logger.warning("dashboard unreachable or failing (\(reason)); samples stay in the spool and will be sent in order")
+        logger.warning("\(peer) unreachable or failing (\(reason)); samples stay in the spool and will be sent in order")
         state = .down(since: now, reason: reason)
     }
 }

@@ -32,10 +32,8 @@ final class Pusher: Service, @unchecked Sendable {
     private let roots: HostRoots
     private let logger: Logger
     private var token: String?
-    private var registered = false
-    private var authBlocked = false
-    private var failures = 0
-    private var retryAt = 0.0
+    /// Retry, backoff, registration and 401: what to do next is the machine's to decide.
+    private var machine: DeliveryMachine
     /// The last registration refusal logged: the same one again is not logged on every retry.
     private var lastRefusal: String?
     private var link = DashboardLink()
@@ -56,6 +54,7 @@ final class Pusher: Service, @unchecked Sendable {
         self.roots = roots
         self.token = token?.isEmpty == false ? token : nil
         self.logger = logger
+        self.machine = DeliveryMachine(policy: settings.retry, authentication: .registration, seed: UInt64.random(in: 0...UInt64.max))
         status.update { $0.agentId = identity.agentId }
     }
 
@@ -80,19 +79,9 @@ final class Pusher: Service, @unchecked Sendable {
         var nextHeartbeat = now + settings.heartbeatInterval
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let now = HostClock.monotonic()
-            if !registered && !authBlocked && now >= retryAt {
-                let failuresBefore = failures
-                registered = await establish()
-                // A refusal (422, an unexpected 401) is an answer, so it set no backoff and reset the count
-                // of failures; it counts as one here, so a dashboard that keeps refusing is asked ever less
-                // often rather than once a second.
-                if !registered && !authBlocked && HostClock.monotonic() >= retryAt {
-                    failures = max(failures, failuresBefore)
-                    scheduleRetry(reason: "registration not accepted", retryAfter: nil)
-                }
-            }
+            if machine.next(now: now) == .register { await establish() }
             // A backoff (or a server's Retry-After) holds every request, not only batches: checked before each.
-            var mayRequest: Bool { registered && !authBlocked && HostClock.monotonic() >= retryAt }
+            var mayRequest: Bool { machine.next(now: HostClock.monotonic()) == .send }
             if mayRequest && now >= nextSend {
                 let backlogLeft = await sendBacklog(deadline: nil)
                 nextSend = HostClock.monotonic() + (backlogLeft ? settings.drainPause : settings.sendInterval)
@@ -105,9 +94,14 @@ final class Pusher: Service, @unchecked Sendable {
                 await heartbeat()
                 nextHeartbeat = now + settings.heartbeatInterval
             }
-            var wake = [nextSend, nextServices, nextHeartbeat, retryAt].filter { $0 > HostClock.monotonic() }.min() ?? (now + 1)
-            if !registered { wake = max(retryAt, HostClock.monotonic() + 0.05) }
-            if authBlocked { wake = HostClock.monotonic() + 60 }  // nothing to do until the operator acts
+            let later = HostClock.monotonic()
+            var wake = [nextSend, nextServices, nextHeartbeat, machine.retryAt].filter { $0 > later }.min() ?? (now + 1)
+            switch machine.next(now: later) {
+            case .register: wake = later + 0.05
+            case .wait(let until) where machine.phase != .ready: wake = until
+            case .halt: wake = later + 60  // nothing to do until the operator acts
+            default: break
+            }
             let pause = max(0.05, min(wake - HostClock.monotonic(), 60))
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64(pause * 1000))) }
@@ -119,26 +113,23 @@ final class Pusher: Service, @unchecked Sendable {
 
     // MARK: - Registration
 
-    /// A working token, or false (retry later). Checks a saved token with a heartbeat first.
-    private func establish() async -> Bool {
+    /// Establishes a working token, as the machine asks: checks a saved token with a heartbeat first, else
+    /// registers and confirms the new token with a heartbeat. What failed, the machine has been told.
+    private func establish() async {
         if let token {
-            switch await request("POST", "/agent/heartbeat", DashboardPayloads.heartbeat(agentId: identity.agentId), token: token) {
-            case .accepted:
-                markRegistered()
-                return true
-            case .unauthorized:
-                logger.warning("the dashboard refuses the saved API_TOKEN; registering again")
-                self.token = nil
-            case .retry, .rejected:
-                return false
-            }
+            let (delivery, action) = await request("POST", "/agent/heartbeat", DashboardPayloads.heartbeat(agentId: identity.agentId), token: token)
+            guard action == .register else { return concludeRegistration(delivery, action) }
+            logger.warning("the dashboard refuses the saved API_TOKEN; registering again")
+            self.token = nil
         }
         guard let payload = registrationPayload() else {
-            scheduleRetry(reason: "no snapshot yet to register with", retryAfter: nil)
-            return false
+            _ = machine.decide(.cannotRegisterYet, now: HostClock.monotonic())
+            return noteFailure("no snapshot yet to register with")
         }
         let newToken = payload.apiToken
-        switch await request("POST", "/agent/register", DashboardPayloads.registration(payload), token: nil) {
+        _ = machine.decide(.registering, now: HostClock.monotonic())
+        let (delivery, _) = await request("POST", "/agent/register", DashboardPayloads.registration(payload), token: nil)
+        switch delivery {
         case .accepted:
             do {
                 try TokenStore.save(token: newToken, to: settings.envFilePath)
@@ -148,24 +139,26 @@ final class Pusher: Service, @unchecked Sendable {
             }
             token = newToken
             // The quirk: a known HWID keeps its old token although the new one is echoed back.
-            switch await request("POST", "/agent/heartbeat", DashboardPayloads.heartbeat(agentId: identity.agentId), token: newToken) {
-            case .accepted:
-                markRegistered()
-                return true
-            case .unauthorized:
-                blockAuthentication()
-                return false
-            case .retry, .rejected:
-                return false
-            }
+            let (confirmation, action) = await request("POST", "/agent/heartbeat", DashboardPayloads.heartbeat(agentId: identity.agentId), token: newToken)
+            concludeRegistration(confirmation, action)
         case .rejected(let code, let body):
             let refusal = "HTTP \(code): \(body.prefix(300))"
             if refusal != lastRefusal { logger.error("the dashboard refused registration (\(refusal))") }
             lastRefusal = refusal
-            return false
-        case .unauthorized, .retry:
-            return false
+            noteFailure("registration not accepted")
+        case .unauthorized:
+            noteFailure("registration not accepted")
+        case .retry:
+            return
         }
+    }
+
+    /// After a heartbeat that checks a token: registered, blocked, or (the machine backing off) not yet.
+    private func concludeRegistration(_ delivery: Delivery, _ action: DeliveryMachine.Action) {
+        if action == .halt { return blockAuthentication() }
+        if machine.phase == .ready { return markRegistered() }
+        if case .retry = delivery { return }  // already counted as a failure by request()
+        noteFailure("registration not accepted")
     }
 
     private func registrationPayload() -> DashboardPayloads.Registration? {
@@ -187,7 +180,6 @@ final class Pusher: Service, @unchecked Sendable {
     }
 
     private func blockAuthentication() {
-        authBlocked = true
         let action =
             "The dashboard already knows this machine (hwid \(identity.hwid)) and kept the token it had, so it refuses "
             + "ours. Delete agent \(identity.agentId) on the dashboard, or put its old token in API_TOKEN in "
@@ -199,12 +191,19 @@ final class Pusher: Service, @unchecked Sendable {
         }
     }
 
-    private func unauthorizedWhileSending() async {
-        logger.warning("the dashboard answered 401; registering again once")
-        registered = false
-        token = nil
-        status.update { $0.registration = "registering" }
-        registered = await establish()
+    /// After whatever answer, the machine may ask for a registration (a 401) or a halt (blocked).
+    private func follow(_ action: DeliveryMachine.Action) async {
+        switch action {
+        case .register:
+            logger.warning("the dashboard answered 401; registering again once")
+            token = nil
+            status.update { $0.registration = "registering" }
+            await establish()
+        case .halt:
+            blockAuthentication()
+        case .send, .wait, .setAside:
+            return
+        }
     }
 
     // MARK: - Sending
@@ -221,8 +220,9 @@ final class Pusher: Service, @unchecked Sendable {
                 acknowledge(batch)  // nothing in it the dashboard could take (first samples without rates)
                 continue
             }
-            switch await request("POST", "/metrics", body, token: token, timeout: remaining) {
-            case .accepted:
+            let (_, action) = await request("POST", "/metrics", body, token: token, timeout: remaining)
+            switch action {
+            case .send:
                 acknowledge(batch)
                 status.update { report in
                     report.samplesSent += UInt64(batch.samples.count)
@@ -233,12 +233,12 @@ final class Pusher: Service, @unchecked Sendable {
                 link.succeeded(at: HostClock.monotonic(), samplesSent: batch.samples.count, backlogLeft: left, logger: logger)
                 if left == 0 { return false }
                 if deadline == nil { return true }
-            case .rejected(let code, let answer):
+            case .setAside(let code, let answer):
                 setAside(batch, body: body, status: code, answer: answer)
-            case .unauthorized:
-                await unauthorizedWhileSending()
+            case .register, .halt:
+                await follow(action)
                 return false
-            case .retry:
+            case .wait:
                 return false
             }
         }
@@ -276,43 +276,40 @@ final class Pusher: Service, @unchecked Sendable {
         guard let snapshot = store.latest, let table = snapshot.processes else { return }
         let top = Array(ProcessSort.cpu.ordered(table.processes).prefix(50))
         guard let body = DashboardPayloads.services(agentId: identity.agentId, processes: top) else { return }
-        let delivery = await request("POST", "/services", body, token: token)
-        if case .unauthorized = delivery { await unauthorizedWhileSending() }
+        let (delivery, action) = await request("POST", "/services", body, token: token)
+        await follow(action)
         if case .rejected(let code, let answer) = delivery, rejectionLogged.insert("services-\(code)").inserted {
             logger.error("the dashboard refused the process list with HTTP \(code): \(answer.prefix(300))")
         }
     }
 
     private func heartbeat() async {
-        let delivery = await request("POST", "/agent/heartbeat", DashboardPayloads.heartbeat(agentId: identity.agentId), token: token)
-        if case .unauthorized = delivery { await unauthorizedWhileSending() }
+        let (_, action) = await request("POST", "/agent/heartbeat", DashboardPayloads.heartbeat(agentId: identity.agentId), token: token)
+        await follow(action)
     }
 
-    /// One request, with the bookkeeping every request shares: link state, failure count, backoff.
+    /// One request, with the bookkeeping every request shares: the machine's decision, link state, status.
     private func request(_ method: String, _ path: String, _ body: [UInt8], token: String?, timeout: Double? = nil) async
-        -> Delivery
+        -> (Delivery, DeliveryMachine.Action)
     {
         let delivery = Delivery(await client.send(method, path, body: body, token: token, timeout: timeout))
+        let action = machine.decide(.answered(delivery), now: HostClock.monotonic())
         switch delivery {
-        case .retry(let reason, let retryAfter):
-            scheduleRetry(reason: reason, retryAfter: retryAfter)
+        case .retry(let reason, _):
+            noteFailure(reason)
         default:
             if link.isDown {
                 link.succeeded(at: HostClock.monotonic(), samplesSent: 0, backlogLeft: spool.status.samples, logger: logger)
             }
-            failures = 0
             status.update { report in
                 report.dashboardReachable = true
                 report.lastError = nil
             }
         }
-        return delivery
+        return (delivery, action)
     }
 
-    private func scheduleRetry(reason: String, retryAfter: Double?) {
-        failures += 1
-        let delay = settings.retry.delay(afterFailures: failures, retryAfter: retryAfter, random: Double.random(in: 0..<1))
-        retryAt = HostClock.monotonic() + delay
+    private func noteFailure(_ reason: String) {
         link.failed(at: HostClock.monotonic(), reason: reason, logger: logger)
         status.update { report in
             report.dashboardReachable = false
@@ -324,7 +321,7 @@ final class Pusher: Service, @unchecked Sendable {
     /// At shutdown: one attempt to send what is buffered, within SHUTDOWN_FLUSH_SECONDS; the rest stays.
     /// A saved token is tried even if no heartbeat has confirmed it yet (a restart during an outage).
     private func finalFlush(deadline: Double) async {
-        guard (registered || token != nil) && !authBlocked else { return }
+        guard (machine.phase == .ready || token != nil) && machine.phase != .blocked else { return }
         guard spool.status.samples > 0 else { return logger.info("final flush: nothing left to send") }
         _ = await sendBacklog(deadline: deadline)
         let left = spool.status.samples

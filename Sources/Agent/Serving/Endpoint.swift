@@ -16,12 +16,14 @@ final class Endpoint: Sendable {
         var format: MetricsFormat
         var gzip: Bool
         var push: PushReport?
+        var remoteWrite: RemoteWriteReport?
     }
 
     private let store: SnapshotStore
     let agent: AgentInfo
     private let auth: BearerAuth
     private let pushReport: @Sendable () -> PushReport?
+    private let remoteWriteReport: @Sendable () -> RemoteWriteReport?
     private let collectorNames: Set<String>
     private let sessions = BrowserSessions(clock: { HostClock.wall() })
     let streams = EventStreams()
@@ -33,11 +35,15 @@ final class Endpoint: Sendable {
 
     private let metricsCache = Mutex<(sequence: UInt64, pages: [Variant: CachedPage])>((0, [:]))
 
-    init(store: SnapshotStore, agent: AgentInfo, auth: BearerAuth, pushReport: @escaping @Sendable () -> PushReport? = { nil }) {
+    init(
+        store: SnapshotStore, agent: AgentInfo, auth: BearerAuth, pushReport: @escaping @Sendable () -> PushReport? = { nil },
+        remoteWriteReport: @escaping @Sendable () -> RemoteWriteReport? = { nil }
+    ) {
         self.store = store
         self.agent = agent
         self.auth = auth
         self.pushReport = pushReport
+        self.remoteWriteReport = remoteWriteReport
         self.collectorNames = Set(agent.collectorNames)
     }
 
@@ -97,6 +103,7 @@ final class Endpoint: Sendable {
         case .success(let route):
             let snapshot = store.latest
             let push = pushReport()
+            let remoteWrite = remoteWriteReport()
             var gzip = false
             switch route {
             case .metrics, .live, .asset:
@@ -105,10 +112,10 @@ final class Endpoint: Sendable {
             }
             var shared: SharedBody?
             var response = Responder.respond(
-                to: route, snapshot: snapshot, agent: agent, now: HostClock.wall(), push: push,
+                to: route, snapshot: snapshot, agent: agent, now: HostClock.wall(), push: push, remoteWrite: remoteWrite,
                 history: { store.history },
                 metricsBody: { format, collectors in
-                    let variant = Variant(format: format, gzip: gzip, push: push)
+                    let variant = Variant(format: format, gzip: gzip, push: push, remoteWrite: remoteWrite)
                     guard let page = cachedPage(snapshot, variant, collectors: collectors) else {
                         return render(snapshot, variant, collectors: collectors)
                     }
@@ -128,7 +135,8 @@ final class Endpoint: Sendable {
     }
 
     private func render(_ snapshot: Snapshot?, _ variant: Variant, collectors: Set<String>?) -> [UInt8] {
-        let text = MetricsPage.render(snapshot, agent: agent, format: variant.format, collectors: collectors, push: variant.push)
+        let text = MetricsPage.render(snapshot, agent: agent, format: variant.format, collectors: collectors, push: variant.push,
+            remoteWrite: variant.remoteWrite)
         return variant.gzip ? Self.gzip(text) : text
     }
 

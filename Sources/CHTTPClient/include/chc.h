@@ -16,7 +16,7 @@ typedef struct chc_client chc_client;
 typedef struct {
     const char *method;       /* "GET" or "POST" */
     const char *url;
-    const char *body;         /* JSON, or NULL */
+    const char *body;         /* JSON or any bytes (body_len of them), or NULL */
     size_t body_len;
     const char *bearer_token; /* NULL for none */
     const char *user_agent;
@@ -24,6 +24,10 @@ typedef struct {
     long total_timeout_ms;
     const char *ca_file;      /* NULL: the system trust store */
     int verify_tls;           /* 0 only when the operator asked for it */
+    const char *content_type; /* NULL: application/json (and Accept: application/json) */
+    const char *extra_headers; /* "Name: value" lines separated by '\n' (remote write's), or NULL */
+    const char *client_cert;  /* PEM certificate for TLS client authentication, or NULL */
+    const char *client_key;   /* its PEM private key, or NULL */
 } chc_request;
 
 typedef struct {
