@@ -48,9 +48,11 @@ import Testing
         let agent = try RunningAgent(
             environment: fixtureEnvironment.merging(["LOG_FILE": "agent.log"]) { $1 }, directory: directory)
         let log = directory + "/agent.log", moved = directory + "/agent.log.1"
+        func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        // The console gets the ready line before the file does: rotate only once the file has it too.
+        #expect(poll(seconds: 5) { text(log).contains(" serving http://") }, "\(text(log))")
         #expect(rename(log, moved) == 0)  // what logrotate does before it signals
         kill(agent.process.processIdentifier, SIGHUP)
-        func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
         #expect(poll(seconds: 5) { text(log).contains("SIGHUP received: log file agent.log reopened") }, "\(text(log))")
         kill(agent.process.processIdentifier, SIGUSR2)
         #expect(poll(seconds: 5) { text(log).contains("SIGUSR2 received and ignored") }, "\(text(log))")
