@@ -64,7 +64,14 @@ enum FiguresPanel {
         for (label, value, figure) in lines {
             html.raw("<dt>")
             html.text(label)
-            html.raw(figure.map { "</dt><dd data-figure=\"\($0)\" data-unit=\"\(unit)\">" } ?? "</dt><dd>")
+            html.raw("</dt><dd")
+            if let figure {
+                // Figure names carry the host's CPU names: escaped like any other text from the host.
+                html.raw(" data-figure=\"")
+                html.text(figure)
+                html.raw("\" data-unit=\"\(unit)\"")
+            }
+            html.raw(">")
             html.text(value)
             html.raw("</dd>")
         }
