@@ -142,7 +142,8 @@ struct AgentCommand: AsyncParsableCommand {
         let endpoint = Endpoint(
             store: store, agent: agent,
             auth: BearerAuth(token: settings.authToken, exemptHealth: settings.authExemptHealth),
-            pushReport: { push?.status.current }, remoteWriteReport: { remoteWrite?.status.current })
+            pushReport: { push?.status.current }, remoteWriteReport: { remoteWrite?.status.current },
+            overTLS: settings.tls != nil)
         let server: HTTPServer
         do {
             server = try HTTPServer(

@@ -343,7 +343,7 @@ static void dispatch(chs_server *server, chs_conn *conn, const chs_http1_request
         chs_h2_free(conn);
     }
     chs_responder responder = {
-        .server = server, .conn = conn, .keep_alive = keep_alive,
+        .server = server, .conn = conn, .keep_alive = keep_alive, .http10 = request->minor_version == 0,
         .is_head = request->method_len == 4 && memcmp(request->method, "HEAD", 4) == 0,
     };
     __atomic_add_fetch(&server->requests, 1, __ATOMIC_RELAXED);

@@ -212,7 +212,10 @@ static ssize_t read_events(nghttp2_session *session, int32_t stream_id, uint8_t 
     chs_h2_stream *stream = source->ptr;
     size_t n = stream->events_len - stream->events_sent;
     if (n == 0) {
-        stream->events_len = stream->events_sent = 0; /* drained: the buffer starts over */
+        /* Drained: between events a stream holds no buffer (an event is seconds apart). */
+        free(stream->events);
+        stream->events = NULL;
+        stream->events_len = stream->events_sent = stream->events_cap = 0;
         stream->deferred = 1;
         return NGHTTP2_ERR_DEFERRED;
     }
@@ -290,7 +293,11 @@ int chs_h2_respond_stream(chs_responder *responder, const char *content_type, co
     response_fields fields;
     build_fields(&fields, 200, content_type, extra_headers, -1);
     nghttp2_data_provider provider = {.source.ptr = stream, .read_callback = read_events};
-    if (nghttp2_submit_response(responder->conn->h2, stream->id, fields.nva, fields.count, &provider) != 0) return -1;
+    if (nghttp2_submit_response(responder->conn->h2, stream->id, fields.nva, fields.count, &provider) != 0) {
+        /* Answered by nothing else now (the responder is spent): the stream is reset, not left hanging. */
+        nghttp2_submit_rst_stream(responder->conn->h2, NGHTTP2_FLAG_NONE, stream->id, NGHTTP2_INTERNAL_ERROR);
+        return -1;
+    }
     if (!stream->answered) responder->conn->h2_answering++;
     stream->answered = 1;
     stream->event_stream = event_stream;

@@ -111,6 +111,7 @@ struct chs_responder {
     chs_h2_stream *stream; /* NULL for HTTP/1.1 */
     int is_head;
     int keep_alive;
+    int http10; /* an HTTP/1.0 request: no chunked framing for it (RFC 9112 §6.1) */
     int responded;
 };
 

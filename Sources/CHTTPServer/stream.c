@@ -21,6 +21,7 @@ struct chs_event_stream {
     uint64_t id;
     chs_conn *conn;
     chs_h2_stream *h2; /* NULL on HTTP/1.1 */
+    int unframed;      /* an HTTP/1.0 reader: events go as they are, the stream ends with the connection */
     struct chs_event_stream *next;
 };
 
@@ -32,8 +33,9 @@ struct chs_outbox_item {
     uint8_t bytes[];
 };
 
-/* One HTTP/1.1 chunk (RFC 9112 §7.1). */
-static int append_chunk(chs_conn *conn, const uint8_t *bytes, size_t len) {
+/* One HTTP/1.1 chunk (RFC 9112 §7.1), or the bytes alone for an HTTP/1.0 reader. */
+static int append_chunk(chs_conn *conn, const uint8_t *bytes, size_t len, int unframed) {
+    if (unframed) return chs_conn_append(conn, bytes, len);
     char size[24];
     int n = snprintf(size, sizeof size, "%zx\r\n", len);
     return chs_conn_append(conn, (const uint8_t *)size, (size_t)n) != 0 || chs_conn_append(conn, bytes, len) != 0 ||
@@ -90,9 +92,12 @@ uint64_t chs_respond_stream(chs_responder *responder, const char *content_type, 
         }
     } else {
         char head[512];
-        int n = snprintf(head, sizeof head,
-                         "HTTP/1.1 200 OK\r\nDate: %s\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n%s\r\n",
-                         chs_http_date(), content_type, extra_headers ? extra_headers : "");
+        /* HTTP/1.0 has no chunked coding: its reader gets the events unframed, ended by the close. */
+        stream->unframed = responder->http10;
+        int n = snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nDate: %s\r\nContent-Type: %s\r\n%s%s\r\n",
+                         chs_http_date(), content_type,
+                         stream->unframed ? "Connection: close\r\n" : "Transfer-Encoding: chunked\r\n",
+                         extra_headers ? extra_headers : "");
         if (n < 0 || (size_t)n >= sizeof head || chs_conn_append(responder->conn, (const uint8_t *)head, (size_t)n) != 0) {
             free(stream);
             responder->conn->close_after_write = 1;
@@ -102,7 +107,7 @@ uint64_t chs_respond_stream(chs_responder *responder, const char *content_type, 
     }
     if (first_len) {
         if (stream->h2) chs_h2_stream_push(stream->conn, stream->h2, first, first_len);
-        else append_chunk(stream->conn, first, first_len);
+        else append_chunk(stream->conn, first, first_len, stream->unframed);
     }
     pthread_mutex_lock(&server->stream_lock);
     stream->id = ++server->next_stream_id;
@@ -169,20 +174,20 @@ void chs_stream_detach(chs_server *server, chs_event_stream *gone) {
 /* Straight from the shared event to the socket, framed as one chunk. What the kernel does not take at once
  * (its send buffer, 16 KiB or more, is full: the reader is several events behind) is kept if nothing was
  * queued before; an event that finds the one before it still queued drops the reader. */
-static void deliver_http1(chs_server *server, chs_conn *conn, const chs_outbox_item *item) {
+static void deliver_http1(chs_server *server, chs_conn *conn, const chs_outbox_item *item, int unframed) {
     if (conn->wlen != conn->woff) {
         chs_conn_close(server, conn);
         return;
     }
     char size[24];
-    int n = snprintf(size, sizeof size, "%zx\r\n", item->len);
-    struct iovec parts[3] = {{size, (size_t)n}, {(void *)item->bytes, item->len}, {"\r\n", 2}};
+    int n = unframed ? 0 : snprintf(size, sizeof size, "%zx\r\n", item->len);
+    struct iovec parts[3] = {{size, (size_t)n}, {(void *)item->bytes, item->len}, {"\r\n", unframed ? 0 : 2}};
     ssize_t sent = conn->transport->send(conn, parts, 3);
     if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
         chs_conn_close(server, conn);
         return;
     }
-    size_t taken = sent > 0 ? (size_t)sent : 0, total = (size_t)n + item->len + 2;
+    size_t taken = sent > 0 ? (size_t)sent : 0, total = parts[0].iov_len + parts[1].iov_len + parts[2].iov_len;
     if (taken) conn->last_activity_ms = chs_now_ms();
     if (taken == total) return;
     for (int i = 0; i < 3 && taken < total; i++) {
@@ -213,8 +218,10 @@ void chs_streams_drain(chs_server *server) {
             while (stream && stream->id != item->ids[i]) stream = stream->next;
             if (!stream || stream->conn->fd < 0) continue;
             if (!stream->h2) {
-                deliver_http1(server, stream->conn, item);
-            } else if (chs_h2_stream_push(stream->conn, stream->h2, item->bytes, item->len) == 0) {
+                deliver_http1(server, stream->conn, item, stream->unframed);
+            } else {
+                /* Whether the event was queued or the stalled stream reset, the frames must go out now. */
+                chs_h2_stream_push(stream->conn, stream->h2, item->bytes, item->len);
                 chs_conn_writable(server, stream->conn);
             }
         }

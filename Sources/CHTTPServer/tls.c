@@ -303,6 +303,11 @@ chs_tls *chs_tls_new(const chs_config *config, char *err, size_t err_len) {
     tls->cert_file = strdup(config->tls_cert_file);
     tls->key_file = strdup(config->tls_key_file ? config->tls_key_file : "");
     tls->client_ca_file = config->tls_client_ca_file ? strdup(config->tls_client_ca_file) : NULL;
+    if (!tls->cert_file || !tls->key_file || (config->tls_client_ca_file && !tls->client_ca_file)) {
+        chs_tls_free(tls);
+        snprintf(err, err_len, "out of memory");
+        return NULL;
+    }
     look(tls, tls->seen);
     tls->ctx = make_context(tls->cert_file, tls->key_file, tls->client_ca_file, err, err_len);
     if (!tls->ctx) {

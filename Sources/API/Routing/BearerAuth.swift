@@ -31,7 +31,8 @@ public struct BearerAuth: Sendable {
     /// Compares every byte whatever the first difference, so the time taken does not tell an attacker
     /// how much of a guess was right.
     public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        // Lengths compared whole: truncating their XOR to a byte would let lengths 256 apart pass.
+        var difference: UInt8 = a.count == b.count ? 0 : 1
         for index in 0..<max(a.count, b.count) {
             difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
         }

@@ -65,6 +65,9 @@ final class SeriesSpool: Sendable {
         var positionFailure: String?
         /// The last record decoded: a record split across two batches is read once.
         var cache: (sequence: UInt64, series: [RemoteWriteSeries])?
+        /// Records already counted as unreadable: a batch retried through an outage reads past them again,
+        /// and must not count (or log) their loss again.
+        var countedCorrupt: Set<UInt64> = []
     }
 
     let directory: String
@@ -145,8 +148,11 @@ final class SeriesSpool: Sendable {
                 for record in disk.segments[index].records where record.sequence >= position.sequence {
                     guard count < limit else { break scan }
                     guard let series = load(record, in: disk.segments[index].path, &disk) else {
-                        disk.counters.corrupt += 1
-                        logger.error("remote-write spool record \(record.sequence) cannot be read back; its \(record.samples) samples are lost")
+                        if disk.countedCorrupt.insert(record.sequence).inserted {
+                            disk.counters.corrupt += 1
+                            logger.error(
+                                "remote-write spool record \(record.sequence) cannot be read back; its \(record.samples) samples are lost")
+                        }
                         position = Position(sequence: record.sequence + 1, series: 0)
                         continue
                     }

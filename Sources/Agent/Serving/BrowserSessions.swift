@@ -9,9 +9,12 @@ final class BrowserSessions: Sendable {
     private let lifetime: Double
     private let capacity: Int
     private let clock: @Sendable () -> Double
+    /// Over HTTPS the cookie is marked Secure, so a browser never sends it in the clear.
+    private let secure: Bool
     private let sessions = Mutex<[(id: [UInt8], expires: Double)]>([])
 
-    init(lifetime: Double = 12 * 3600, capacity: Int = 64, clock: @escaping @Sendable () -> Double) {
+    init(lifetime: Double = 12 * 3600, capacity: Int = 64, secure: Bool = false, clock: @escaping @Sendable () -> Double) {
+        self.secure = secure
         self.lifetime = lifetime
         self.capacity = capacity
         self.clock = clock
@@ -27,7 +30,7 @@ final class BrowserSessions: Sendable {
             sessions.append((Array(id.utf8), now + lifetime))
         }
         // HttpOnly: scripts cannot read it; SameSite=Strict: no other site's page can make the browser send it.
-        return (id, "\(Self.cookieName)=\(id); Path=/; Max-Age=\(Int(lifetime)); HttpOnly; SameSite=Strict")
+        return (id, "\(Self.cookieName)=\(id); Path=/; Max-Age=\(Int(lifetime)); HttpOnly; SameSite=Strict\(secure ? "; Secure" : "")")
     }
 
     /// Whether the request carries a live session cookie; every stored id is compared in constant time.

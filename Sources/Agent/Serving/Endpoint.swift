@@ -25,7 +25,7 @@ final class Endpoint: Sendable {
     private let pushReport: @Sendable () -> PushReport?
     private let remoteWriteReport: @Sendable () -> RemoteWriteReport?
     private let collectorNames: Set<String>
-    private let sessions = BrowserSessions(clock: { HostClock.wall() })
+    private let sessions: BrowserSessions
     let streams = EventStreams()
     /// A rendered page and the same bytes as the server sends them.
     private struct CachedPage {
@@ -37,8 +37,9 @@ final class Endpoint: Sendable {
 
     init(
         store: SnapshotStore, agent: AgentInfo, auth: BearerAuth, pushReport: @escaping @Sendable () -> PushReport? = { nil },
-        remoteWriteReport: @escaping @Sendable () -> RemoteWriteReport? = { nil }
+        remoteWriteReport: @escaping @Sendable () -> RemoteWriteReport? = { nil }, overTLS: Bool = false
     ) {
+        self.sessions = BrowserSessions(secure: overTLS, clock: { HostClock.wall() })
         self.store = store
         self.agent = agent
         self.auth = auth
