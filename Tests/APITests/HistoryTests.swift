@@ -43,14 +43,16 @@ import Testing
         #expect(window.columns.map(\.0) == ["rate"], "CPU 1 and 2 went offline a whole ring ago")
     }
 
-    /// The reason for columns: an hour at the default interval, with a 2-core host's figures, is small.
-    @Test func anHourOfFiguresIsSmall() {
+    /// A full ring holds exactly its capacity per column, however many appends went by, and names repeated
+    /// in `fields` give one column each.
+    @Test func aFullRingHoldsItsCapacityAndFieldsRepeatOnce() {
         var ring = HistoryRing(capacity: 720)
         let names = (0..<30).map { "figure\($0)" }
-        for step in 0..<720 { ring.append(time: Double(step), row: row(names.map { ($0, Double(step)) })) }
-        let payload = MemoryLayout<Float>.stride * 720 * names.count + MemoryLayout<Double>.stride * 720
-        #expect(payload < 128 * 1024)
-        #expect(ring.count == 720)
+        for step in 0..<2000 { ring.append(time: Double(step), row: row(names.map { ($0, Double(step)) })) }
+        let window = ring.window()
+        #expect(ring.count == 720 && window.times.count == 720 && window.times.first == 1280)
+        #expect(window.columns.count == 30 && window.columns.allSatisfy { $0.1.count == 720 })
+        #expect(ring.window(fields: ["figure1", "figure1", "figure2"]).columns.map(\.0) == ["figure1", "figure2"])
     }
 
     @Test func historyJSONIsColumns() {

@@ -48,6 +48,16 @@ import Testing
         #expect(result["metrics_answered"] as? Int == 12 && result["metrics_failed"] as? Int == 0, "\(result)")
     }
 
+    /// HTTP/1.0 has no chunked coding (RFC 9112 §6.1): such a reader gets the events as they are.
+    @Test func anHTTP10ReaderGetsUnframedEvents() throws {
+        let agent = try RunningAgent(environment: ["COLLECTION_INTERVAL": "0.3"])
+        defer { _ = agent.stop() }
+        let result = try streams(agent, ["http10"])
+        let head = try #require(result["head"] as? String), body = try #require(result["body"] as? String)
+        #expect(head.hasPrefix("HTTP/1.1 200") && !head.lowercased().contains("chunked") && head.contains("Connection: close"))
+        #expect(body.hasPrefix("event: figures\nid: "), "\(body)")
+    }
+
     @Test func openStreamsAreBounded() throws {
         let agent = try RunningAgent(environment: ["COLLECTION_INTERVAL": "3600"])
         defer { _ = agent.stop() }
@@ -65,7 +75,11 @@ import Testing
         }
         let limit = Date().addingTimeInterval(20)
         var full = try history()
-        while full.times.count < 8 && Date() < limit { full = try history() }
+        // Polling the agent's own API for a condition, bounded by `limit`.
+        while full.times.count < 8 && Date() < limit {
+            usleep(20_000)
+            full = try history()
+        }
         #expect(full.times.count == 8, "the ring holds HISTORY_DURATION / COLLECTION_INTERVAL entries")
         #expect(full.times == full.times.sorted())
         #expect(full.fields["cpu_percent"]?.count == 8 && full.fields["memory_used_bytes"]?.count == 8)
@@ -73,7 +87,10 @@ import Testing
         #expect(since.times.allSatisfy { $0 >= full.times[5] } && since.times.first == full.times[5])
         #expect(Set(since.fields.keys) == ["cpu_percent", "load1"])
         var later = try history()
-        while later.times.first.map({ $0 <= full.times[0] }) ?? true, Date() < limit { later = try history() }
+        while later.times.first.map({ $0 <= full.times[0] }) ?? true, Date() < limit {
+            usleep(20_000)
+            later = try history()
+        }
         #expect(later.times.first! > full.times[0] && later.times.count == 8, "the oldest entries are gone")
         let unknown = try history("?fields=nonsense,cpu_percent")
         #expect(Set(unknown.fields.keys) == ["cpu_percent"], "a name the ring does not hold is absent")

@@ -6,6 +6,7 @@ object. Every loop is bounded in count and time.
   stalled PID N   N readers open the stream and never read; meanwhile one reader counts events and a client
                   fetches /metrics on fresh connections. The agent's RSS (VmRSS of PID) before and after.
   cap N           opens N streams, then one more: the status line that one gets
+  http10          an HTTP/1.0 reader (no chunked coding for it): the head and the first bytes of the body
 """
 import json
 import socket
@@ -134,6 +135,17 @@ elif MODE == "stalled":
                       "metrics_answered": answered, "metrics_failed": failed}))
     for s in stalled:
         s.close()
+elif MODE == "http10":
+    s = socket.create_connection((HOST, PORT), timeout=10)
+    s.sendall(b"GET /api/v1/stream?fields=cpu_percent HTTP/1.0\r\n\r\n")
+    data = b""
+    while data.count(b"\n\n") < 3 and time.monotonic() < DEADLINE:  # the head and two events
+        piece = s.recv(65536)
+        if not piece:
+            break
+        data += piece
+    head, _, body = data.partition(b"\r\n\r\n")
+    print(json.dumps({"head": head.decode(), "body": body.decode()[:200]}))
 elif MODE == "cap":
     count = int(sys.argv[3])
     held = [open_stream() for _ in range(count)]

@@ -79,7 +79,8 @@ public struct HistoryRing: Sendable {
             if let since, times[slot] < since { continue }
             slots.append(slot)
         }
-        let names = fields.map { wanted in wanted.filter { columns[$0] != nil } } ?? order
+        var seen = Set<String>()
+        let names = fields.map { wanted in wanted.filter { columns[$0] != nil && seen.insert($0).inserted } } ?? order
         return (slots.map { times[$0] }, names.map { name in (name, slots.map { columns[name]![$0] }) })
     }
 }

@@ -36,7 +36,7 @@ public enum Responder {
             let page = IndexPage.render(format, version: agent.version)
             return Response(status: 200, contentType: page.contentType, body: page.body)
         case .live(let sort):
-            let body = LivePage.render(snapshot, agent: agent, push: push, now: now, sort: sort)
+            let body = LivePage.render(snapshot, agent: agent, push: push, remoteWrite: remoteWrite, now: now, sort: sort)
             return Response(
                 status: 200, contentType: "text/html; charset=utf-8",
                 headers: LiveAssets.securityHeaders + [("Cache-Control", "no-store")], body: body)

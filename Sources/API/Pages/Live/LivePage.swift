@@ -10,9 +10,10 @@ public enum LivePage {
     /// The rows the process table shows.
     public static let processRows = 25
 
-    public static func render(_ snapshot: Snapshot?, agent: AgentInfo, push: PushReport?, now: Double, sort: ProcessSort)
-        -> [UInt8]
-    {
+    public static func render(
+        _ snapshot: Snapshot?, agent: AgentInfo, push: PushReport?, remoteWrite: RemoteWriteReport? = nil, now: Double,
+        sort: ProcessSort
+    ) -> [UInt8] {
         var html = HTMLWriter()
         head(title: "\(snapshot?.hostname ?? "host") — ShelterAgent", into: &html)
         html.raw("<header><h1>")
@@ -28,7 +29,7 @@ public enum LivePage {
         html.raw("<nav><a href=\"/metrics\">/metrics</a> <a href=\"/api/v1/metrics?pretty\">JSON</a> ")
         html.raw("<a href=\"/api/v1/health?pretty\">health</a></nav></header>\n")
         html.raw("<main>")
-        StatusPanel.write(snapshot, agent: agent, push: push, now: now, into: &html)
+        StatusPanel.write(snapshot, agent: agent, push: push, remoteWrite: remoteWrite, now: now, into: &html)
         FiguresPanel.write(snapshot, into: &html)
         ProcessPanel.write(snapshot?.processes, sort: sort, into: &html)
         html.raw("</main>\n<noscript><p class=\"note\">Without JavaScript this page shows the figures of ")

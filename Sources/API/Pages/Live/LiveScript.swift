@@ -44,7 +44,9 @@ enum LiveScript {
     const start = Math.min(Math.max(now - state.window, times.length ? times[0] : now), now - 1);
     const span = now - start;
     let top = unit === "percent" ? 100 : 0;
-    for (const name of names) for (const v of state.history.fields[name]) if (v !== null && v > top) top = v;
+    for (const name of names) {
+      state.history.fields[name].forEach((v, i) => { if (times[i] >= start && v !== null && v > top) top = v; });
+    }
     if (top === 0) top = 1;
     const svg = document.createElementNS(svgNS, "svg");
     svg.setAttribute("viewBox", "0 0 300 100");
@@ -86,6 +88,8 @@ enum LiveScript {
 
   function append(event) {
     const history = state.history;
+    // The stream opens with the latest collection, which the history fetched just before already holds.
+    if (history.time.length && event.time <= history.time[history.time.length - 1]) return;
     history.time.push(event.time);
     const seen = new Set();
     for (const [name, value] of Object.entries(event.fields)) {
@@ -156,7 +160,10 @@ enum LiveScript {
       refreshProcesses();
     }));
     const range = $("#range");
-    if (range) range.addEventListener("change", () => { state.window = Number(range.value); drawAll(); });
+    if (range) {
+      state.window = Number(range.value);  // what the selector shows, whatever history allows
+      range.addEventListener("change", () => { state.window = Number(range.value); drawAll(); });
+    }
     const response = await fetch("/api/v1/history?since=-" + 3600 * 24, { credentials: "same-origin" });
     if (response.ok) state.history = await response.json();
     drawAll();

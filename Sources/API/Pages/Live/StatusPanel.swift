@@ -1,7 +1,10 @@
 /// The page's first row: health as `/api/v1/health` says it, what the agent sees, and the push pipeline.
 enum StatusPanel {
-    static func write(_ snapshot: Snapshot?, agent: AgentInfo, push: PushReport?, now: Double, into html: inout HTMLWriter) {
-        let status = HealthJSON.status(snapshot, agent: agent, now: now, push: push)
+    static func write(
+        _ snapshot: Snapshot?, agent: AgentInfo, push: PushReport?, remoteWrite: RemoteWriteReport?, now: Double,
+        into html: inout HTMLWriter
+    ) {
+        let status = HealthJSON.status(snapshot, agent: agent, now: now, push: push, remoteWrite: remoteWrite)
         html.raw("<section class=\"status\" id=\"status\"><div class=\"card\"><h2>Health</h2>")
         html.raw("<p class=\"big \(status)\" id=\"health\">")
         html.text(status)
