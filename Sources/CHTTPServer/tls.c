@@ -241,8 +241,11 @@ static SSL_CTX *make_context(const char *cert_file, const char *key_file, const 
         goto fail;
     }
     if (client_ca_file) {
-        STACK_OF(X509_NAME) *names = ssl.load_client_ca_file(client_ca_file);
-        if (ssl.ctx_load_verify_locations(ctx, client_ca_file, NULL) != 1 || !names) {
+        /* The names are loaded only once the locations are: a failure then leaves nothing to free. */
+        STACK_OF(X509_NAME) *names = ssl.ctx_load_verify_locations(ctx, client_ca_file, NULL) == 1
+                                         ? ssl.load_client_ca_file(client_ca_file)
+                                         : NULL;
+        if (!names) {
             snprintf(what, sizeof what, "client CA file %s", client_ca_file);
             fail_with(err, err_len, what);
             goto fail;
