@@ -1,7 +1,7 @@
 import Foundation
 
 /// Tests/Receiver/receiver.py running on a port of its own: the dashboard, as the tests meet it.
-final class Receiver {
+final class Receiver: PolledReceiver {
     let process = Process()
     let port: Int
     let scheme: String
@@ -39,16 +39,6 @@ final class Receiver {
 
     /// Accepted metric items, in arrival order.
     func metrics() throws -> [[String: Any]] { try state()["metrics"] as? [[String: Any]] ?? [] }
-
-    /// Waits (polling the receiver, bounded) until `condition` holds on its state.
-    func wait(seconds: Double = 20, until condition: ([String: Any]) -> Bool) throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition(try state()) { return true }
-            usleep(100_000)  // polling another process's state, not waiting on our own code
-        }
-        return false
-    }
 
     deinit {
         // SIGKILL, not SIGTERM: the test runner ignores SIGTERM, and a child inherits that through exec.

@@ -2,7 +2,7 @@ import Foundation
 
 /// Tests/RemoteWrite/receiver.py on a port of its own: a remote-write receiver that decodes with the
 /// official protobuf runtime and can be told to fail.
-final class RemoteWriteReceiver {
+final class RemoteWriteReceiver: PolledReceiver {
     let process = Process()
     let port: Int
 
@@ -48,15 +48,6 @@ final class RemoteWriteReceiver {
             else { return nil }
             return (name, labels, time.int64Value, value.doubleValue)
         }
-    }
-
-    func wait(seconds: Double = 20, until condition: ([String: Any]) -> Bool) throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition(try state()) { return true }
-            usleep(100_000)  // polling another process's state, not waiting on our own code
-        }
-        return false
     }
 
     deinit {

@@ -164,6 +164,24 @@ final class RunningAgent {
     }
 }
 
+/// A test receiver running as a process of its own (the dashboard's, remote write's), whose state the tests
+/// read over HTTP.
+protocol PolledReceiver {
+    func state() throws -> [String: Any]
+}
+
+extension PolledReceiver {
+    /// Waits (polling the receiver, bounded) until `condition` holds on its state.
+    func wait(seconds: Double = 20, until condition: ([String: Any]) -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition(try state()) { return true }
+            usleep(100_000)  // polling another process's state, not waiting on our own code
+        }
+        return false
+    }
+}
+
 /// The collectors openapi.yaml names (`CollectorName`), which the contract test holds equal to what the
 /// agent runs: the one list the end-to-end tests count against.
 func documentedCollectorNames() throws -> [String] {
