@@ -22,15 +22,7 @@ import Testing
                   - targets: ['\(target)']
             """.write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
         let port = try freePort()
-        let prometheus = Process()
-        prometheus.executableURL = URL(fileURLWithPath: try which("prometheus"))
-        prometheus.arguments = [
-            "--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/data",
-            "--web.listen-address=127.0.0.1:\(port)",
-        ]
-        prometheus.standardError = FileHandle.nullDevice
-        prometheus.standardOutput = FileHandle.nullDevice
-        try prometheus.run()
+        let prometheus = try startPrometheus(directory: directory, port: port)
         defer {
             prometheus.terminate()
             prometheus.waitUntilExit()
@@ -58,6 +50,20 @@ import Testing
             usleep(200_000)  // between polls of an outside process; not used to wait for our own code
         }
         return nil
+    }
+
+    /// Debian's prometheus on `port` with `directory/prometheus.yml` and its data beside it.
+    func startPrometheus(directory: String, port: Int) throws -> Process {
+        let prometheus = Process()
+        prometheus.executableURL = URL(fileURLWithPath: try which("prometheus"))
+        prometheus.arguments = [
+            "--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/data",
+            "--web.listen-address=127.0.0.1:\(port)",
+        ]
+        prometheus.standardError = FileHandle.nullDevice
+        prometheus.standardOutput = FileHandle.nullDevice
+        try prometheus.run()
+        return prometheus
     }
 
     func freePort() throws -> Int {

@@ -130,15 +130,7 @@ import Testing
                 static_configs: [{targets: ['\(target(mutual))']}]
             """.write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
         let port = try scrape.freePort()
-        let prometheus = Process()
-        prometheus.executableURL = URL(fileURLWithPath: try which("prometheus"))
-        prometheus.arguments = [
-            "--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/data",
-            "--web.listen-address=127.0.0.1:\(port)",
-        ]
-        prometheus.standardError = FileHandle.nullDevice
-        prometheus.standardOutput = FileHandle.nullDevice
-        try prometheus.run()
+        let prometheus = try scrape.startPrometheus(directory: directory, port: port)
         defer {
             prometheus.terminate()
             prometheus.waitUntilExit()
