@@ -156,10 +156,10 @@ struct AgentCommand: AsyncParsableCommand {
                 tls: settings.tls)
         } catch {
             let message = "\(error)"
-            if let tls = settings.tls, !message.hasPrefix("cannot listen"), !message.hasPrefix("cannot resolve") {
+            if let tls = settings.tls, message.hasPrefix("TLS: ") {
                 // The certificate, key or client CAs do not load: a setting that cannot be used.
                 logger.critical(
-                    "HTTP_TLS_CERT_FILE \(tls.certFile), HTTP_TLS_KEY_FILE \(tls.keyFile)\(tls.clientCAFile.map { ", HTTP_TLS_CLIENT_CA_FILE \($0)" } ?? ""): \(message)")
+                    "HTTP_TLS_CERT_FILE \(tls.certFile), HTTP_TLS_KEY_FILE \(tls.keyFile)\(tls.clientCAFile.map { ", HTTP_TLS_CLIENT_CA_FILE \($0)" } ?? ""): \(message.dropFirst(5))")
                 throw ExitCode(2)
             }
             guard message.hasPrefix("cannot listen") || message.hasPrefix("cannot resolve") else {

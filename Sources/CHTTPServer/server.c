@@ -90,8 +90,12 @@ chs_server *chs_server_create(const chs_config *config, chs_handler handler, voi
     server->ctx = ctx;
     server->epoll_fd = server->wake_fd = server->post_fd = server->listen_fd = -1;
     if (config->tls_cert_file) {
-        server->tls = chs_tls_new(config, err, err_len);
-        if (!server->tls) goto fail;
+        char reason[256] = "";
+        server->tls = chs_tls_new(config, reason, sizeof reason);
+        if (!server->tls) {
+            snprintf(err, err_len, "TLS: %s", reason); /* the caller tells TLS failures by this prefix */
+            goto fail;
+        }
     }
     server->config.tls_cert_file = server->config.tls_key_file = server->config.tls_client_ca_file = NULL; /* chs_tls's copies */
     server->listen_fd = bind_listener(config, &server->port, err, err_len);

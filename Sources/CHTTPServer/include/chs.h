@@ -91,7 +91,8 @@ void chs_respond_body(chs_responder *responder, int status, const char *content_
 
 typedef void (*chs_handler)(const chs_request *request, chs_responder *responder, void *ctx);
 
-/* Binds and listens; NULL with a message in err on failure. */
+/* Binds and listens; NULL with a message in err on failure: "cannot listen …" or "cannot resolve …" for the
+ * address, "TLS: …" for the certificate, key or client CAs, anything else for the rest. */
 chs_server *chs_server_create(const chs_config *config, chs_handler handler, void *ctx, char *err, size_t err_len);
 /* Runs the loop on a thread of its own; 0 or -1. */
 int chs_server_start(chs_server *server);
