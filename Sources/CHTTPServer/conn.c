@@ -271,9 +271,9 @@ static int flush(chs_server *server, chs_conn *conn) {
 
 void chs_conn_fail(chs_server *server, chs_conn *conn, int status, const char *message) {
     char body[256];
-    int n = snprintf(body, sizeof body, "{\"error\":\"%s\",\"status\":%d}", message, status);
+    size_t len = chs_error_body(status, message, body, sizeof body);
     __atomic_add_fetch(&server->bad_requests, 1, __ATOMIC_RELAXED);
-    chs_write_response(conn, status, "application/json", NULL, (const uint8_t *)body, (size_t)n, NULL, 1, 0);
+    chs_write_response(conn, status, "application/json", NULL, (const uint8_t *)body, len, NULL, 1, 0);
     conn->rlen = 0;
 }
 
@@ -346,10 +346,7 @@ static void dispatch(chs_server *server, chs_conn *conn, const chs_http1_request
         .server = server, .conn = conn, .keep_alive = keep_alive, .http10 = request->minor_version == 0,
         .is_head = request->method_len == 4 && memcmp(request->method, "HEAD", 4) == 0,
     };
-    __atomic_add_fetch(&server->requests, 1, __ATOMIC_RELAXED);
-    server->handler(&public_request, &responder, server->ctx);
-    if (!responder.responded)
-        chs_respond(&responder, 500, "application/json", NULL, (const uint8_t *)"{\"error\":\"no response\"}", 23);
+    chs_dispatch(server, &public_request, &responder);
 }
 
 static const char preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";

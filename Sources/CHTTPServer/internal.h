@@ -149,6 +149,13 @@ void chs_write_response(chs_conn *conn, int status, const char *content_type, co
 /* Releases the tail and a large drained wbuf. */
 void chs_conn_release_output(chs_conn *conn);
 
+/* dispatch.c */
+/* Counts the request, calls the handler and answers 500 if it did not: both protocols come through here. */
+void chs_dispatch(chs_server *server, const chs_request *request, chs_responder *responder);
+/* Writes {"error":message,"status":status} into buf (message is ours, never the peer's: not escaped);
+ * returns its length. */
+size_t chs_error_body(int status, const char *message, char *buf, size_t cap);
+
 /* stream.c */
 int chs_streams_init(chs_server *server);
 void chs_streams_destroy(chs_server *server);

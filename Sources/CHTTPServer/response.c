@@ -146,27 +146,3 @@ void chs_write_response(chs_conn *conn, int status, const char *content_type, co
         conn->wlen += body_len;
     }
 }
-
-void chs_respond(chs_responder *responder, int status, const char *content_type, const char *extra_headers,
-                 const uint8_t *body, size_t body_len) {
-    if (responder->responded) return;
-    responder->responded = 1;
-    if (responder->stream) {
-        chs_h2_respond(responder, status, content_type, extra_headers, body, body_len, NULL);
-        return;
-    }
-    chs_write_response(responder->conn, status, content_type, extra_headers, body, body_len, NULL,
-                       !responder->is_head, responder->keep_alive);
-}
-
-void chs_respond_body(chs_responder *responder, int status, const char *content_type, const char *extra_headers,
-                      chs_body *body) {
-    if (responder->responded) return;
-    responder->responded = 1;
-    if (responder->stream) {
-        chs_h2_respond(responder, status, content_type, extra_headers, body->data, body->len, body);
-        return;
-    }
-    chs_write_response(responder->conn, status, content_type, extra_headers, body->data, body->len, body,
-                       !responder->is_head, responder->keep_alive);
-}
