@@ -147,6 +147,21 @@ void chs_conn_free_closed(chs_server *server) {
     }
 }
 
+/* Serves connections whose pipelined requests, or input held by TLS, were left for this turn. */
+void chs_conn_serve_backlog(chs_server *server) {
+    server->backlog = 0;
+    for (chs_conn *conn = server->conns, *next; conn; conn = next) {
+        next = conn->next;
+        int backlogged = conn->backlogged, pending = conn->input_pending;
+        conn->backlogged = conn->input_pending = 0;
+        if (conn->fd < 0 || conn->linger_until_ms || conn->rejected) continue;
+        if (backlogged && !conn->h2 && chs_http1_serve(server, conn) != 0) continue;
+        /* TLS input already decrypted (or read whole) sits in OpenSSL, where epoll cannot see it; a paused
+         * connection reads it when it resumes (chs_conn_writable). */
+        if (pending && conn->fd >= 0 && !conn->read_paused && !conn->linger_until_ms) chs_conn_readable(server, conn);
+    }
+}
+
 /* The budget freed up: connections that stopped for it take requests again (and are read again). */
 void chs_conn_resume_starved(chs_server *server) {
     server->resume = server->starved = 0;

@@ -150,6 +150,8 @@ void chs_conn_drop_output(chs_conn *conn);
 
 /* conn.c */
 void chs_conn_resume_starved(chs_server *server);
+/* Serves connections whose pipelined requests were left for this turn. */
+void chs_conn_serve_backlog(chs_server *server);
 /* Records a time at which a connection may time out, so the loop wakes for it (and not before). */
 static inline void chs_deadline(struct chs_server *server, int64_t at_ms) {
     if (at_ms < server->next_sweep_ms) server->next_sweep_ms = at_ms;
@@ -179,8 +181,6 @@ int chs_conn_pump_h2(chs_server *server, chs_conn *conn);
 /* http1_conn.c */
 /* Answers the requests the read buffer holds and writes them, a few per turn; -1 if closed. */
 int chs_http1_serve(chs_server *server, chs_conn *conn);
-/* Serves connections whose pipelined requests were left for this turn. */
-void chs_conn_serve_backlog(chs_server *server);
 
 /* response.c */
 /* Queues an HTTP/1.1 answer: the head and a small body into wbuf, a large body straight to the socket and
