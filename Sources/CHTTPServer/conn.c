@@ -1,5 +1,5 @@
-/* One client connection: reading request heads, dispatching them in order (pipelining), writing
- * responses with backpressure, and the timeouts that keep idle and slow clients from holding slots.
+/* One client connection's socket: reading (request heads go to http1_conn.c, HTTP/2 bytes to http2.c),
+ * writing queued output with backpressure, lingering after an error, and the timeouts that keep idle and slow clients from holding slots.
  * Memory is bounded per connection and in total: a connection over its budget (or any, when the server is
  * over its own) takes no new request and is not even read until its output drains, and its deadline runs
  * on regardless, so a peer that asks and never reads is closed rather than fed. */
@@ -7,13 +7,9 @@
 
 #include <errno.h>
 #include <malloc.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #define CHS_LINGER_MS 2000
@@ -22,37 +18,6 @@
 #define CHS_TRIM_BYTES (4u << 20)
 /* What a connection costs beyond what chs_account sees: its read buffer, nghttp2's session. */
 #define CHS_CONN_BASE_BYTES 32768
-/* Pipelined requests answered per connection per turn of the loop. */
-#define CHS_ANSWERS_PER_TURN 4
-
-int64_t chs_now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void chs_account_output(chs_server *server, long delta) {
-    server->buffered = (size_t)((long)server->buffered + delta);
-    if (delta < 0 && server->starved && server->buffered < server->config.max_buffered_bytes / 2) server->resume = 1;
-}
-
-void chs_account(chs_conn *conn, long delta) {
-    conn->held = (size_t)((long)conn->held + delta);
-    chs_account_output(conn->server, delta);
-}
-
-int chs_over_budget(chs_conn *conn, int count_output) {
-    chs_server *server = conn->server;
-    size_t queued = count_output ? conn->wlen - conn->woff : 0;
-    if (conn->held >= server->config.write_high_water || queued >= server->config.write_high_water) return 1;
-    /* The total is spent: connections that already hold something wait; one that holds nothing may still
-     * take a request, so a newcomer is answered whatever the others have queued (its answer is bounded). */
-    if (server->buffered >= server->config.max_buffered_bytes && (conn->held || queued || conn->tail)) {
-        server->starved = 1;
-        return 1;
-    }
-    return 0;
-}
 
 /* Level-triggered epoll reports unread input again and again: a connection that must not read is not
  * watched for it, or the loop would spin. Errors and hang-ups are reported whatever is asked. */
@@ -120,7 +85,6 @@ static chs_conn *conn_new(chs_server *server, int fd, int rejected) {
 chs_conn *chs_conn_open(chs_server *server, int fd) { return conn_new(server, fd, 0); }
 
 static void start_lingering(chs_server *server, chs_conn *conn);
-static int flush(chs_server *server, chs_conn *conn);
 
 /* At the connection limit with nobody to evict: the 503 is written, the write side shut, and the input
  * drained for a moment before the close, so the client reads an answer instead of a reset (closing with
@@ -145,7 +109,7 @@ void chs_conn_reject(chs_server *server, int fd) {
         chs_conn_close(server, conn);
         return;
     }
-    flush(server, conn);
+    chs_conn_flush(server, conn);
 }
 
 void chs_conn_close(chs_server *server, chs_conn *conn) {
@@ -157,7 +121,7 @@ void chs_conn_close(chs_server *server, chs_conn *conn) {
     chs_stream_detach(server, conn->event_stream);
     conn->event_stream = NULL;
     chs_h2_free(conn);
-    conn->wlen = conn->woff = 0;
+    chs_conn_drop_output(conn);
     chs_conn_release_output(conn);
     chs_account(conn, -(long)conn->held); /* nothing should be left; the budget must not leak if it is */
     if (conn->prev) conn->prev->next = conn->next;
@@ -183,6 +147,21 @@ void chs_conn_free_closed(chs_server *server) {
     }
 }
 
+/* Serves connections whose pipelined requests, or input held by TLS, were left for this turn. */
+void chs_conn_serve_backlog(chs_server *server) {
+    server->backlog = 0;
+    for (chs_conn *conn = server->conns, *next; conn; conn = next) {
+        next = conn->next;
+        int backlogged = conn->backlogged, pending = conn->input_pending;
+        conn->backlogged = conn->input_pending = 0;
+        if (conn->fd < 0 || conn->linger_until_ms || conn->rejected) continue;
+        if (backlogged && !conn->h2 && chs_http1_serve(server, conn) != 0) continue;
+        /* TLS input already decrypted (or read whole) sits in OpenSSL, where epoll cannot see it; a paused
+         * connection reads it when it resumes (chs_conn_writable). */
+        if (pending && conn->fd >= 0 && !conn->read_paused && !conn->linger_until_ms) chs_conn_readable(server, conn);
+    }
+}
+
 /* The budget freed up: connections that stopped for it take requests again (and are read again). */
 void chs_conn_resume_starved(chs_server *server) {
     server->resume = server->starved = 0;
@@ -205,21 +184,11 @@ static void start_lingering(chs_server *server, chs_conn *conn) {
     if (conn->read_paused) pause_reading(server, conn, 0); /* draining input is the point now */
 }
 
-/* Counts bytes the socket took: from wbuf first, then the tail. */
-static void consume(chs_conn *conn, size_t sent) {
-    size_t head = conn->wlen - conn->woff;
-    size_t from_head = sent < head ? sent : head;
-    conn->woff += from_head;
-    if (conn->tail) {
-        conn->tail_off += sent - from_head;
-        if (conn->tail_off == conn->tail->len) chs_conn_release_output(conn);
-    }
-}
 
 /* Everything queued is written: the answer is complete, so the request's deadline ends here; the next
  * pipelined request (if one waits) starts its own. */
 static void drained(chs_server *server, chs_conn *conn) {
-    conn->wlen = conn->woff = 0;
+    chs_conn_drop_output(conn);
     conn->output_since_ms = 0;
     chs_conn_release_output(conn);
     if (conn->answering && !conn->h2) {
@@ -237,8 +206,7 @@ static void drained(chs_server *server, chs_conn *conn) {
     if (conn->read_paused && !conn->linger_until_ms) pause_reading(server, conn, 0);
 }
 
-/* Writes what is queued; returns -1 if the connection was closed. */
-static int flush(chs_server *server, chs_conn *conn) {
+int chs_conn_flush(chs_server *server, chs_conn *conn) {
     while (conn->woff < conn->wlen || conn->tail) {
         struct iovec parts[2];
         int count = 0;
@@ -247,7 +215,7 @@ static int flush(chs_server *server, chs_conn *conn) {
             parts[count++] = (struct iovec){conn->tail->data + conn->tail_off, conn->tail->len - conn->tail_off};
         ssize_t n = conn->transport->send(conn, parts, count);
         if (n > 0) {
-            consume(conn, (size_t)n);
+            chs_conn_consume(conn, (size_t)n);
             /* Over HTTP/2 written bytes may be PING and SETTINGS acknowledgements: its frames say what
              * counts as work (see on_frame_send in http2.c). */
             if (!conn->h2) conn->last_activity_ms = chs_now_ms();
@@ -271,208 +239,18 @@ static int flush(chs_server *server, chs_conn *conn) {
 
 void chs_conn_fail(chs_server *server, chs_conn *conn, int status, const char *message) {
     char body[256];
-    int n = snprintf(body, sizeof body, "{\"error\":\"%s\",\"status\":%d}", message, status);
+    size_t len = chs_error_body(status, message, body, sizeof body);
     __atomic_add_fetch(&server->bad_requests, 1, __ATOMIC_RELAXED);
-    chs_write_response(conn, status, "application/json", NULL, (const uint8_t *)body, (size_t)n, NULL, 1, 0);
+    chs_write_response(conn, status, "application/json", NULL, (const uint8_t *)body, len, NULL, 1, 0);
     conn->rlen = 0;
 }
 
-static const chs_header *find_header(const chs_http1_request *request, const char *name) {
-    size_t len = strlen(name);
-    for (size_t i = 0; i < request->num_headers; i++)
-        if (request->headers[i].name_len == len && strncasecmp(request->headers[i].name, name, len) == 0)
-            return &request->headers[i];
-    return NULL;
-}
 
-static int count_headers(const chs_http1_request *request, const char *name) {
-    size_t len = strlen(name);
-    int count = 0;
-    for (size_t i = 0; i < request->num_headers; i++)
-        if (request->headers[i].name_len == len && strncasecmp(request->headers[i].name, name, len) == 0) count++;
-    return count;
-}
-
-static int value_has_token(const chs_header *header, const char *token) {
-    size_t len = strlen(token);
-    const char *p = header->value, *end = header->value + header->value_len;
-    while (p < end) {
-        while (p < end && (*p == ' ' || *p == ',' || *p == '\t')) p++;
-        const char *start = p;
-        while (p < end && *p != ',') p++;
-        const char *stop = p;
-        while (stop > start && (stop[-1] == ' ' || stop[-1] == '\t')) stop--;
-        if ((size_t)(stop - start) == len && strncasecmp(start, token, len) == 0) return 1;
-    }
-    return 0;
-}
-
-/* Checks what the parser cannot (framing, Host) and calls the handler; the response is queued. */
-static void dispatch(chs_server *server, chs_conn *conn, const chs_http1_request *request) {
-    const chs_header *length = find_header(request, "Content-Length");
-    /* These routes take no body; one we cannot frame safely closes the connection (RFC 9112 §6.3). */
-    if (find_header(request, "Transfer-Encoding") ||
-        (length && !(length->value_len == 1 && length->value[0] == '0'))) {
-        chs_conn_fail(server, conn, 413, "request bodies are not accepted");
-        return;
-    }
-    if (request->minor_version == 1 && count_headers(request, "Host") != 1) {
-        chs_conn_fail(server, conn, 400, "HTTP/1.1 requires exactly one Host header");
-        return;
-    }
-    const chs_header *connection = find_header(request, "Connection");
-    int keep_alive = request->minor_version == 1 ? !(connection && value_has_token(connection, "close"))
-                                                 : (connection && value_has_token(connection, "keep-alive"));
-    chs_request public_request = {
-        .method = request->method, .method_len = request->method_len,
-        .target = request->target, .target_len = request->target_len,
-        .headers = request->headers, .num_headers = request->num_headers,
-    };
-    const chs_header *upgrade = find_header(request, "Upgrade"), *settings = find_header(request, "HTTP2-Settings");
-    /* RFC 7540 §3.2: "Upgrade: h2c" with HTTP2-Settings switches to HTTP/2 and answers this request as
-     * stream 1. Without both (or if the settings do not decode) it is served as HTTP/1.1, as §3.2 allows.
-     * Over TLS it is ignored (RFC 9113 §3.2: h2c is cleartext only; TLS chooses h2 by ALPN). */
-    if (!conn->tls && request->minor_version == 1 && upgrade && value_has_token(upgrade, "h2c") && settings &&
-        count_headers(request, "HTTP2-Settings") == 1 && connection && value_has_token(connection, "HTTP2-Settings")) {
-        int is_head = request->method_len == 4 && memcmp(request->method, "HEAD", 4) == 0;
-        if (chs_h2_upgrade(server, conn, &public_request, settings->value, settings->value_len, is_head) == 0) {
-            static const char switching[] = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
-            chs_conn_append(conn, (const uint8_t *)switching, sizeof switching - 1);
-            return;
-        }
-        chs_h2_free(conn);
-    }
-    chs_responder responder = {
-        .server = server, .conn = conn, .keep_alive = keep_alive, .http10 = request->minor_version == 0,
-        .is_head = request->method_len == 4 && memcmp(request->method, "HEAD", 4) == 0,
-    };
-    __atomic_add_fetch(&server->requests, 1, __ATOMIC_RELAXED);
-    server->handler(&public_request, &responder, server->ctx);
-    if (!responder.responded)
-        chs_respond(&responder, 500, "application/json", NULL, (const uint8_t *)"{\"error\":\"no response\"}", 23);
-}
-
-static const char preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
-
-/* Hands what is left in the read buffer to nghttp2 once the connection has switched to HTTP/2. */
-static void enter_h2(chs_server *server, chs_conn *conn) {
-    if (conn->rlen && chs_h2_recv(server, conn, (const uint8_t *)conn->rbuf, conn->rlen) != 0) conn->close_after_write = 1;
-    conn->rlen = 0;
-    conn->request_started_ms = 0;
-    conn->answering = 0;
-}
-
-static void request_started(chs_server *server, chs_conn *conn, int64_t now) {
-    conn->request_started_ms = now;
-    chs_deadline(server, now + server->config.request_timeout_ms);
-}
-
-/* Answers complete requests in the buffer, in order, until output backs up or *answers_left runs out. */
-static void process(chs_server *server, chs_conn *conn, int *answers_left) {
-    const chs_config *config = &server->config;
-    /* A connection carrying an event stream has answered its last request; what it sends now is ignored. */
-    if (conn->event_stream) {
-        conn->rlen = 0;
-        conn->request_started_ms = 0;
-        return;
-    }
-    chs_header headers[config->max_headers ? config->max_headers : 1];
-    /* HTTP/2 with prior knowledge starts with the client preface instead of a request line. */
-    if (!conn->h2 && conn->rlen && memcmp(conn->rbuf, preface, conn->rlen < 24 ? conn->rlen : 24) == 0) {
-        if (conn->rlen < 24) return;
-        if (chs_h2_start(server, conn) != 0) {
-            chs_conn_fail(server, conn, 503, "cannot start HTTP/2");
-            return;
-        }
-        enter_h2(server, conn);
-        return;
-    }
-    /* A pipelined request waits while an answer's body is still going out (conn->tail) or the connection
-     * (or the server) is over budget: a client that pipelines and never reads holds one answer, not a
-     * megabyte of them. */
-    while (!conn->h2 && conn->rlen > 0 && !conn->close_after_write && !conn->tail && !chs_over_budget(conn, 1) &&
-           *answers_left > 0) {
-        chs_http1_request request = {.headers = headers, .num_headers = config->max_headers};
-        int consumed = chs_http1_parse(conn->rbuf, conn->rlen, &request);
-        const char *line_end = memchr(conn->rbuf, '\n', conn->rlen);
-        size_t line_len = line_end ? (size_t)(line_end - conn->rbuf) : conn->rlen;
-        if (line_len > config->max_request_line) {
-            chs_conn_fail(server, conn, 414, "request line too long");
-        } else if (consumed == CHS_PARSE_PARTIAL) {
-            if (conn->rlen == config->max_header_bytes) chs_conn_fail(server, conn, 431, "request head too large");
-            else if (!conn->request_started_ms) request_started(server, conn, chs_now_ms());
-            return;
-        } else if (consumed == CHS_PARSE_TOO_MANY_HEADERS) {
-            chs_conn_fail(server, conn, 431, "too many header fields");
-        } else if (consumed < 0) {
-            chs_conn_fail(server, conn, 400, "malformed request");
-        } else {
-            conn->last_activity_ms = chs_now_ms();
-            --*answers_left;
-            dispatch(server, conn, &request);
-            if (conn->close_after_write) return; /* dispatch refused it (400, 413): the input is dropped */
-            if (conn->event_stream) {
-                /* No more requests are read on it (chs_conn_readable discards what comes): 8 KiB back. */
-                free(conn->rbuf);
-                conn->rbuf = NULL;
-                conn->rlen = 0;
-                conn->request_started_ms = 0;
-                return;
-            }
-            memmove(conn->rbuf, conn->rbuf + consumed, conn->rlen - (size_t)consumed);
-            conn->rlen -= (size_t)consumed;
-            /* The request's deadline runs on until its answer is written (drained() ends it). */
-            if (conn->h2) enter_h2(server, conn); /* upgraded: the rest is the client's HTTP/2 preface */
-        }
-    }
-}
-
-static int pump_h2(chs_server *server, chs_conn *conn);
-
-/* Answers what the buffer holds and writes it, again while the socket takes each answer whole (an answer
- * that leaves a tail stops the taking of requests until it is written), up to CHS_ANSWERS_PER_TURN: a
- * client pipelining hundreds of requests into a roomy loopback socket would otherwise be served them all
- * before anyone else is looked at (behind 250 such clients a fresh one waited up to 1.9 s with 16 a
- * turn, 0.3 s with 2 or 4). The rest waits for the loop's next turn (chs_conn_serve_backlog). -1 if
- * closed. */
-static int serve_buffered(chs_server *server, chs_conn *conn) {
-    int answers_left = CHS_ANSWERS_PER_TURN;
-    for (;;) {
-        size_t before = conn->rlen;
-        process(server, conn, &answers_left);
-        if (conn->h2) return pump_h2(server, conn);
-        if (flush(server, conn) != 0) return -1;
-        if (conn->linger_until_ms || conn->watching_writes || conn->rlen == 0) return 0;
-        if (answers_left == 0) {
-            conn->backlogged = server->backlog = 1;
-            return 0;
-        }
-        if (conn->rlen == before) return 0;
-    }
-}
-
-void chs_conn_serve_backlog(chs_server *server) {
-    server->backlog = 0;
-    for (chs_conn *conn = server->conns, *next; conn; conn = next) {
-        next = conn->next;
-        int backlogged = conn->backlogged, pending = conn->input_pending;
-        conn->backlogged = conn->input_pending = 0;
-        if (conn->fd < 0 || conn->linger_until_ms || conn->rejected) continue;
-        if (backlogged && !conn->h2 && serve_buffered(server, conn) != 0) continue;
-        /* TLS input already decrypted (or read whole) sits in OpenSSL, where epoll cannot see it; a paused
-         * connection reads it when it resumes (chs_conn_writable). */
-        if (pending && conn->fd >= 0 && !conn->read_paused && !conn->linger_until_ms) chs_conn_readable(server, conn);
-    }
-}
-
-/* Queues nghttp2's frames and writes them, again and again while the socket takes everything (the pump
- * stops at the write threshold, and nothing else would wake it); closes the connection when the session
- * is over. -1 if closed. */
-static int pump_h2(chs_server *server, chs_conn *conn) {
+int chs_conn_pump_h2(chs_server *server, chs_conn *conn) {
     for (;;) {
         int over = chs_h2_pump(server, conn);
         if (over && conn->woff == conn->wlen) conn->close_after_write = 1;
-        if (flush(server, conn) != 0) return -1;
+        if (chs_conn_flush(server, conn) != 0) return -1;
         if (over || conn->linger_until_ms || conn->watching_writes || !chs_h2_wants_write(conn)) return 0;
     }
 }
@@ -498,7 +276,7 @@ static void readable_h2(chs_server *server, chs_conn *conn) {
         chs_conn_close(server, conn);
         return;
     }
-    pump_h2(server, conn);
+    chs_conn_pump_h2(server, conn);
 }
 
 static void handshake(chs_server *server, chs_conn *conn);
@@ -556,11 +334,11 @@ void chs_conn_readable(chs_server *server, chs_conn *conn) {
         conn->rlen += (size_t)n;
         /* Bytes of a head are not yet work done: a trickle must not look busy (last_activity_ms moves when
          * a whole request is taken), and the request's deadline is not moved by them either. */
-        if (!conn->request_started_ms) request_started(server, conn, chs_now_ms());
+        if (!conn->request_started_ms) chs_request_started(server, conn, chs_now_ms());
         /* One read per readiness: epoll is level-triggered and reports the socket again if more is
          * waiting. Reading on while the client kept sending let one busy connection be served again and
          * again ahead of the others (p99 under wrk -c64 was 4x the median; one read each evens it out). */
-        serve_buffered(server, conn);
+        chs_http1_serve(server, conn);
         return;
     }
 }
@@ -584,7 +362,7 @@ static void handshake(chs_server *server, chs_conn *conn) {
     case CHS_TLS_PLAINTEXT:
         set_interest(server, conn);
         chs_conn_fail(server, conn, 400, "The plain HTTP request was sent to HTTPS port");
-        flush(server, conn);
+        chs_conn_flush(server, conn);
         return;
     case CHS_TLS_DONE:
         break;
@@ -598,7 +376,7 @@ static void handshake(chs_server *server, chs_conn *conn) {
             chs_conn_close(server, conn);
             return;
         }
-        if (pump_h2(server, conn) != 0 || conn->linger_until_ms) return;
+        if (chs_conn_pump_h2(server, conn) != 0 || conn->linger_until_ms) return;
     }
     chs_conn_readable(server, conn);
 }
@@ -608,14 +386,14 @@ void chs_conn_writable(chs_server *server, chs_conn *conn) {
         handshake(server, conn);
         return;
     }
-    if (flush(server, conn) != 0 || conn->linger_until_ms) return;
+    if (chs_conn_flush(server, conn) != 0 || conn->linger_until_ms) return;
     if (conn->h2) {
-        if (pump_h2(server, conn) != 0 || conn->linger_until_ms) return;
+        if (chs_conn_pump_h2(server, conn) != 0 || conn->linger_until_ms) return;
         readable_h2(server, conn);
         return;
     }
     /* Output drained below the mark: answer requests that were waiting in the buffer. */
-    if (serve_buffered(server, conn) != 0) return;
+    if (chs_http1_serve(server, conn) != 0) return;
     chs_conn_readable(server, conn);
 }
 
@@ -661,7 +439,7 @@ void chs_conn_sweep(chs_server *server, int64_t now) {
                 /* The 408 itself has one more request timeout to go out. */
                 conn->request_started_ms = now;
                 chs_deadline(server, now + config->request_timeout_ms);
-                flush(server, conn);
+                chs_conn_flush(server, conn);
             }
         } else if (conn->event_stream && conn->wlen == conn->woff && !conn->tail) {
             /* A stream whose reader keeps up is not idle, however long between events; one whose output

@@ -333,16 +333,14 @@ static void dispatch_ready(chs_server *server, chs_conn *conn) {
         conn->h2_ready = stream->next_ready;
         stream->next_ready = NULL;
         chs_responder responder = {.server = server, .conn = conn, .stream = stream, .keep_alive = 1};
-        if (stream->has_body) {
-            static const char body[] = "{\"error\":\"request bodies are not accepted\",\"status\":413}";
-            chs_h2_respond(&responder, 413, "application/json", NULL, (const uint8_t *)body, sizeof body - 1, NULL);
-            drop_fields(conn, stream);
-            continue;
-        }
         /* CONNECT carries no :path (RFC 9113 §8.5); nothing here serves it. */
-        if (stream->method < 0 || stream->path < 0) {
-            static const char body[] = "{\"error\":\"a request needs :method and :path\",\"status\":400}";
-            chs_h2_respond(&responder, 400, "application/json", NULL, (const uint8_t *)body, sizeof body - 1, NULL);
+        int refused = stream->has_body ? 413 : stream->method < 0 || stream->path < 0 ? 400 : 0;
+        if (refused) {
+            char body[128];
+            size_t len = chs_error_body(refused, refused == 413 ? "request bodies are not accepted"
+                                                                : "a request needs :method and :path",
+                                        body, sizeof body);
+            chs_respond(&responder, refused, "application/json", NULL, (const uint8_t *)body, len);
             drop_fields(conn, stream);
             continue;
         }
@@ -361,11 +359,7 @@ static void dispatch_ready(chs_server *server, chs_conn *conn) {
             .headers = headers, .num_headers = count,
         };
         responder.is_head = method->value_len == 4 && memcmp(request.method, "HEAD", 4) == 0;
-        __atomic_add_fetch(&server->requests, 1, __ATOMIC_RELAXED);
-        server->handler(&request, &responder, server->ctx);
-        if (!responder.responded)
-            chs_h2_respond(&responder, 500, "application/json", NULL, (const uint8_t *)"{\"error\":\"no response\"}", 23,
-                           NULL);
+        chs_dispatch(server, &request, &responder);
         drop_fields(conn, stream);
     }
 }

@@ -1,4 +1,13 @@
-/* Shared between server.c (the loop) and conn.c (one connection); not part of the public API. */
+/* Shared between the server's files; not part of the public API. Who calls whom, bottom up:
+ *   clock.c     chs_now_ms, chs_http_date
+ *   buffer.c    a connection's output (wbuf, wlen, woff, wcap, tail, tail_off), what it holds (held) and
+ *               the server's total (buffered): the only file that changes them
+ *   response.c  HTTP/1.1 answers serialised into that buffer
+ *   dispatch.c  the handler call for both protocols, the error body, and the responder's calls
+ *   http1_conn.c, http2.c, stream.c  the protocols (requests in, answers out)
+ *   conn.c      the socket: reading, writing (chs_conn_flush), lingering, timeouts; owns the connection's
+ *               state flags and timers and its read buffer (rbuf, rlen; http1_conn.c takes requests from it)
+ *   server.c    the loop: accepting, epoll, eviction */
 #ifndef CHS_INTERNAL_H
 #define CHS_INTERNAL_H
 
@@ -115,8 +124,11 @@ struct chs_responder {
     int responded;
 };
 
+/* clock.c */
 int64_t chs_now_ms(void);
 const char *chs_http_date(void);
+
+/* buffer.c */
 /* Charges (or, negative, credits) a connection and the server's total for bytes it holds. */
 void chs_account(chs_conn *conn, long delta);
 /* Output buffers count in the server's total only: a connection's own limit on them is on what is queued. */
@@ -124,12 +136,30 @@ void chs_account_output(chs_server *server, long delta);
 /* Whether the connection (or the server as a whole) holds so much that no new request may be taken;
  * count_output: whether queued output counts too (not for opening an HTTP/2 stream, which costs little). */
 int chs_over_budget(chs_conn *conn, int count_output);
+/* Makes room for extra more bytes of output; -1 when out of memory. */
+int chs_conn_reserve(chs_conn *conn, size_t extra);
+int chs_conn_append(chs_conn *conn, const uint8_t *bytes, size_t len);
+/* Counts bytes the socket took: from wbuf first, then the tail. */
+void chs_conn_consume(chs_conn *conn, size_t sent);
+/* What the socket did not take of a body becomes the tail: shared's reference, or a copy of the rest. */
+int chs_conn_queue_tail(chs_conn *conn, const uint8_t *body, size_t body_len, chs_body *shared, size_t sent);
+/* Releases the tail and a large drained wbuf. */
+void chs_conn_release_output(chs_conn *conn);
+/* Forgets what wbuf holds: written, or the connection is closing. */
+void chs_conn_drop_output(chs_conn *conn);
+
+/* conn.c */
 void chs_conn_resume_starved(chs_server *server);
 /* Serves connections whose pipelined requests were left for this turn. */
 void chs_conn_serve_backlog(chs_server *server);
 /* Records a time at which a connection may time out, so the loop wakes for it (and not before). */
 static inline void chs_deadline(struct chs_server *server, int64_t at_ms) {
     if (at_ms < server->next_sweep_ms) server->next_sweep_ms = at_ms;
+}
+/* An HTTP/1.1 request's first byte arrived: it has the request timeout to arrive whole and be answered. */
+static inline void chs_request_started(struct chs_server *server, chs_conn *conn, int64_t now) {
+    conn->request_started_ms = now;
+    chs_deadline(server, now + server->config.request_timeout_ms);
 }
 chs_conn *chs_conn_open(chs_server *server, int fd);
 /* At the limit with nobody to evict: a 503 that reaches the client, then close. */
@@ -141,13 +171,29 @@ void chs_conn_writable(chs_server *server, chs_conn *conn);
 void chs_conn_sweep(chs_server *server, int64_t now);
 /* Answers with a status and a short JSON body outside any handler, then closes: limits and errors. */
 void chs_conn_fail(chs_server *server, chs_conn *conn, int status, const char *message);
-int chs_conn_append(chs_conn *conn, const uint8_t *bytes, size_t len);
+/* Writes what is queued; returns -1 if the connection was closed. */
+int chs_conn_flush(chs_server *server, chs_conn *conn);
+/* Queues nghttp2's frames and writes them, again and again while the socket takes everything (the pump
+ * stops at the write threshold, and nothing else would wake it); closes the connection when the session
+ * is over. -1 if closed. */
+int chs_conn_pump_h2(chs_server *server, chs_conn *conn);
+
+/* http1_conn.c */
+/* Answers the requests the read buffer holds and writes them, a few per turn; -1 if closed. */
+int chs_http1_serve(chs_server *server, chs_conn *conn);
+
+/* response.c */
 /* Queues an HTTP/1.1 answer: the head and a small body into wbuf, a large body straight to the socket and
  * what it does not take as the tail (shared's reference, or a private copy of the rest). */
 void chs_write_response(chs_conn *conn, int status, const char *content_type, const char *extra_headers,
                         const uint8_t *body, size_t body_len, chs_body *shared, int send_body, int keep_alive);
-/* Releases the tail and a large drained wbuf. */
-void chs_conn_release_output(chs_conn *conn);
+
+/* dispatch.c */
+/* Counts the request, calls the handler and answers 500 if it did not: both protocols come through here. */
+void chs_dispatch(chs_server *server, const chs_request *request, chs_responder *responder);
+/* Writes {"error":message,"status":status} into buf (message is ours, never the peer's: not escaped);
+ * returns its length. */
+size_t chs_error_body(int status, const char *message, char *buf, size_t cap);
 
 /* stream.c */
 int chs_streams_init(chs_server *server);

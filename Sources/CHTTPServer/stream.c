@@ -78,8 +78,9 @@ uint64_t chs_respond_stream(chs_responder *responder, const char *content_type, 
     pthread_mutex_unlock(&server->stream_lock);
     chs_event_stream *stream = full ? NULL : calloc(1, sizeof *stream);
     if (!stream) {
-        static const char body[] = "{\"error\":\"too many open streams\",\"status\":503}";
-        chs_respond(responder, 503, "application/json", "Retry-After: 5\r\n", (const uint8_t *)body, sizeof body - 1);
+        char body[64];
+        size_t len = chs_error_body(503, "too many open streams", body, sizeof body);
+        chs_respond(responder, 503, "application/json", "Retry-After: 5\r\n", (const uint8_t *)body, len);
         return 0;
     }
     responder->responded = 1;
