@@ -167,7 +167,7 @@ private let pythonReadAll = """
         defer { _ = agent.stop() }
         let port = agent.baseURL.split(separator: ":").last!
         let script = """
-            import os, signal, socket
+            import os, signal, socket, time
             def connect():
                 s = socket.create_connection(("127.0.0.1", \(port)))
                 s.settimeout(5)
@@ -179,9 +179,29 @@ private let pythonReadAll = """
             kept.sendall(b"GET /api/v1/health HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
             print(status(kept))
             os.kill(\(agent.process.processIdentifier), signal.SIGSTOP)
+            # The signal is asynchronous: connect only once every thread of the agent is stopped, or its loop
+            # may still accept (and answer) the next connection.
+            def stopped():
+                tasks = "/proc/\(agent.process.processIdentifier)/task"
+                return all(open(f"{tasks}/{t}/stat").read().rsplit(")", 1)[1].split()[0] == "T" for t in os.listdir(tasks))
+            deadline = time.monotonic() + 5
+            while not stopped() and time.monotonic() < deadline:
+                time.sleep(0.001)
             waiting = connect()
             waiting.sendall(b"GET /api/v1/health HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n")
             idle = connect()
+            # connect() returns before the server's kernel has queued the connection (a loaded machine may
+            # defer that): resume the agent only once its listening socket holds both, so that one burst of
+            # accepts sees them together, which is what this test is about.
+            def accept_queue():
+                for line in open("/proc/net/tcp").read().splitlines()[1:]:
+                    fields = line.split()
+                    if fields[1].endswith(":%04X" % \(port)) and fields[3] == "0A":
+                        return int(fields[4].split(":")[1], 16)
+                return 0
+            deadline = time.monotonic() + 5
+            while accept_queue() < 2 and time.monotonic() < deadline:
+                time.sleep(0.001)
             os.kill(\(agent.process.processIdentifier), signal.SIGCONT)
             print(status(waiting))
             print(status(idle))
