@@ -4,8 +4,9 @@
   fleet   N agents (distinct instance labels, default intervals) for SECONDS: wire bytes per sample, agent
           CPU per sample, agent RSS, and what the receiver ingested (vm_rows_inserted_total).
   pair    what a user would run instead, over the same window: vmagent scraping node_exporter (every 5 s,
-          the agent's interval) and remote-writing to the same VictoriaMetrics; RSS and CPU of the pair
-          against one agent alone.
+          the agent's interval) and remote-writing to the same VictoriaMetrics, and beside it the Prometheus
+          agent (`prometheus --enable-feature=agent`) scraping its own node_exporter the same way (its own, so
+          each pair's CPU and RSS are its own); RSS and CPU of each pair against one agent alone.
 
 Usage: remote_write.py AGENT_BINARY SECONDS AGENTS. Loopback only; every process is stopped at the end.
 Prints one row per figure (figure | value | how)."""
@@ -112,8 +113,21 @@ def main():
                                     f"-remoteWrite.tmpDataPath={work}/vmagent", f"-httpListenAddr=127.0.0.1:{va_port}",
                                     "-loggerLevel=ERROR"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         processes.append(vmagent)
-        await_answer(f"http://127.0.0.1:{ne_port}/metrics")
-        await_answer(f"http://127.0.0.1:{va_port}/metrics")
+        # The other pair: the Prometheus agent, scraping a node_exporter of its own into the same VictoriaMetrics.
+        pne_port, pa_port = free_port(), free_port()
+        prom_node = subprocess.Popen(["prometheus-node-exporter", f"--web.listen-address=127.0.0.1:{pne_port}"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.append(prom_node)
+        with open(f"{work}/prometheus-agent.yml", "w") as f:
+            f.write(f"global:\n  scrape_interval: 5s\nscrape_configs:\n  - job_name: node\n    static_configs:\n"
+                    f"      - targets: ['127.0.0.1:{pne_port}']\n        labels: {{instance: prometheus-agent-pair}}\n"
+                    f"remote_write:\n  - url: {write_url}\n")
+        prom_agent = subprocess.Popen(["prometheus", "--enable-feature=agent", f"--config.file={work}/prometheus-agent.yml",
+                                       f"--storage.agent.path={work}/prometheus-agent", f"--web.listen-address=127.0.0.1:{pa_port}",
+                                       "--log.level=error"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.append(prom_agent)
+        for port in (ne_port, va_port, pne_port, pa_port):
+            await_answer(f"http://127.0.0.1:{port}/metrics")
         time.sleep(6)  # let every process reach its steady state (one interval) before the window opens
         def sample():
             vm_text = get(f"http://127.0.0.1:{vm_port}/metrics")
@@ -126,6 +140,10 @@ def main():
                     "samples": metric(text, "shelteragent_remote_write_samples_sent_total")})
             figures["pair_cpu"] = cpu_seconds(node.pid) + cpu_seconds(vmagent.pid)
             figures["pair_rss"] = rss_mib(node.pid) + rss_mib(vmagent.pid)
+            figures["prom_cpu"] = cpu_seconds(prom_node.pid) + cpu_seconds(prom_agent.pid)
+            figures["prom_rss"] = rss_mib(prom_node.pid) + rss_mib(prom_agent.pid)
+            figures["prom_agent_samples"] = metric(get(f"http://127.0.0.1:{pa_port}/metrics"),
+                                                   "prometheus_remote_storage_samples_total")
             figures["vm_cpu"], figures["vm_rss"] = cpu_seconds(vm.pid), rss_mib(vm.pid)
             return figures
         start = sample()
@@ -139,17 +157,21 @@ def main():
         rss = sorted(b["rss"] for b in end["agents"])
         one_cpu = (end["agents"][0]["cpu"] - start["agents"][0]["cpu"]) / elapsed
         rows += [
-            ("window", f"{elapsed:.0f} s, {count} agents + the vmagent pair, one VictoriaMetrics", "wall clock"),
+            ("window", f"{elapsed:.0f} s, {count} agents + the vmagent and Prometheus-agent pairs, one VictoriaMetrics", "wall clock"),
             ("samples sent by the agents", f"{samples:.0f} ({samples / elapsed:.0f}/s)", "shelteragent_remote_write_samples_sent_total"),
             ("wire bytes per sample", f"{wire / max(samples, 1):.2f}", "shelteragent_remote_write_sent_bytes_total / samples (snappy body)"),
             ("agent CPU per sample", f"{cpu / max(samples, 1) * 1e6:.1f} µs", "utime+stime of all agents / samples (collection included)"),
             ("agent CPU, one agent", f"{one_cpu * 100:.3f} % of a core", "/proc/PID/stat"),
             ("agent RSS, median of the fleet", f"{rss[len(rss) // 2]:.1f} MiB", "VmRSS"),
             ("receiver ingestion", f"{(end['vm_rows'] - start['vm_rows']) / elapsed:.0f} rows/s",
-             "vm_rows_inserted_total (agents and the pair)"),
+             "vm_rows_inserted_total (agents and both pairs)"),
             ("receiver CPU / RSS", f"{(end['vm_cpu'] - start['vm_cpu']) / elapsed * 100:.2f} % / {end['vm_rss']:.0f} MiB", "victoria-metrics"),
             ("vmagent + node_exporter CPU", f"{(end['pair_cpu'] - start['pair_cpu']) / elapsed * 100:.3f} % of a core", "/proc/PID/stat, both"),
             ("vmagent + node_exporter RSS", f"{end['pair_rss']:.1f} MiB", "VmRSS, both"),
+            ("Prometheus agent + node_exporter CPU", f"{(end['prom_cpu'] - start['prom_cpu']) / elapsed * 100:.3f} % of a core", "/proc/PID/stat, both"),
+            ("Prometheus agent + node_exporter RSS", f"{end['prom_rss']:.1f} MiB", "VmRSS, both"),
+            ("Prometheus agent samples sent", f"{end['prom_agent_samples'] - start['prom_agent_samples']:.0f}",
+             "prometheus_remote_storage_samples_total (shows it wrote)"),
             ("agent alone RSS (agent 0)", f"{end['agents'][0]['rss']:.1f} MiB", "VmRSS"),
         ]
     finally:

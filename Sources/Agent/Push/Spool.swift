@@ -24,6 +24,9 @@ import Synchronization
 /// `state` file, replaced atomically, still carries the same position for older readers and tools, and
 /// at start the copy with the highest generation wins. Past SPOOL_MAX_BYTES the oldest segment goes,
 /// and its unsent samples are counted as dropped.
+///
+/// `published` holds the figures health and /metrics read, refreshed before each change lets go of the
+/// lock, so the endpoint never waits for the fdatasync an append holds that lock across.
 final class Spool: Sendable {
     struct Batch: Sendable, Equatable {
         var id: String
@@ -78,6 +81,7 @@ final class Spool: Sendable {
     private let segmentBytes: Int
     let logger: Logger
     private let state = Mutex(State())
+    private let published = Mutex(Status(samples: 0, bytes: 0, oldestTime: nil, dropped: 0, corrupt: 0, lost: 0, problem: nil))
 
     /// Opens (creating if needed) the spool and repairs what a crash or damage left.
     init(directory: String, maxBytes: Int, logger: Logger = Logger(label: "spool")) throws(DurableFile.Failure) {
@@ -88,7 +92,10 @@ final class Spool: Sendable {
         // Eight segments to the spool, so the bound drops an eighth at a time, not all of it.
         segmentBytes = max(smallest, min(256 << 10, self.maxBytes / 8))
         try DurableFile.makeDirectory(directory)
-        state.withLock { recover(&$0) }
+        state.withLock { state in
+            recover(&state)
+            publish(state)
+        }
     }
 
     /// Gives the next sequence number to `make`, writes its sample durably, and returns it. A sample
@@ -96,6 +103,7 @@ final class Spool: Sendable {
     @discardableResult
     func append(_ make: (UInt64) -> DashboardSample) throws(DurableFile.Failure) -> DashboardSample {
         try state.withLock { (state: inout State) throws(DurableFile.Failure) -> DashboardSample in
+            defer { publish(state) }  // a sample that could not be written changes `lost`
             let sample = make(state.nextSequence)
             do throws(DurableFile.Failure) {
                 try write(.sample(sample), &state)
@@ -116,6 +124,7 @@ final class Spool: Sendable {
     /// `limit` of the oldest unsent samples, now marked in flight.
     func nextBatch(limit: Int) -> Batch? {
         state.withLock { state -> Batch? in
+            defer { publish(state) }  // reading can find a segment unreadable
             let end = state.position.inflight > state.position.acked ? state.position.inflight : nil
             let samples = readPending(&state, limit: end.map { Int($0 - state.position.acked) } ?? limit, through: end)
             guard let first = samples.first, let last = samples.last else { return nil }
@@ -142,23 +151,27 @@ final class Spool: Sendable {
             }
             persist(&state)
             state.oldestPendingTime = readPending(&state, limit: 1, through: nil).first?.time
+            publish(state)
         }
     }
 
-    var status: Status {
-        state.withLock { state in
-            let acked = state.position.acked
-            let waiting = state.nextSequence - 1 > acked ? state.nextSequence - 1 - acked : 0
-            let pending = Int(waiting - (waiting > 0 ? state.holes(in: acked + 1...state.nextSequence - 1) : 0))
-            return Status(
-                samples: pending, bytes: state.segments.reduce(0) { $0 + $1.bytes },
-                oldestTime: pending > 0 ? state.oldestPendingTime : nil, dropped: state.position.dropped,
-                corrupt: state.position.corrupt, lost: state.position.lost,
-                problem: state.writeFailure?.reason ?? state.stateFileFailure ?? state.readFailure)
-        }
-    }
+    /// The figures as the last change left them; never waits for a disk write.
+    var status: Status { published.withLock { $0 } }
 
     // MARK: - Inside the lock
+
+    /// Computes the figures from `state` and makes them what `status` reads.
+    private func publish(_ state: State) {
+        let acked = state.position.acked
+        let waiting = state.nextSequence - 1 > acked ? state.nextSequence - 1 - acked : 0
+        let pending = Int(waiting - (waiting > 0 ? state.holes(in: acked + 1...state.nextSequence - 1) : 0))
+        let status = Status(
+            samples: pending, bytes: state.segments.reduce(0) { $0 + $1.bytes },
+            oldestTime: pending > 0 ? state.oldestPendingTime : nil, dropped: state.position.dropped,
+            corrupt: state.position.corrupt, lost: state.position.lost,
+            problem: state.writeFailure?.reason ?? state.stateFileFailure ?? state.readFailure)
+        published.withLock { $0 = status }
+    }
 
     /// Appends one record to the newest segment, or to a new one (which begins with the position).
     private func write(_ record: SpoolFormat.Record, _ state: inout State) throws(DurableFile.Failure) {
