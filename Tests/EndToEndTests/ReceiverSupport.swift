@@ -9,20 +9,7 @@ final class Receiver: PolledReceiver {
     init(tls: (cert: String, key: String)? = nil) throws {
         process.executableURL = URL(fileURLWithPath: try which("python3"))
         process.arguments = [Paths.repository + "/Tests/Receiver/receiver.py"] + (tls.map { ["--tls", $0.cert, $0.key] } ?? [])
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = ""
-        while !line.hasSuffix("\n") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { throw TestFailure("receiver exited before listening") }
-            line += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let port = Int(line.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") else {
-            throw TestFailure("receiver said \(line)")
-        }
-        self.port = port
+        port = try startReceiver(process, failure: "receiver exited before listening")
         self.scheme = tls == nil ? "http" : "https"
     }
 

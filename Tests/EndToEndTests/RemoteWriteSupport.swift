@@ -12,20 +12,8 @@ final class RemoteWriteReceiver: PolledReceiver {
         process.executableURL = URL(fileURLWithPath: try which("python3"))
         process.arguments = [Paths.repository + "/Tests/RemoteWrite/receiver.py"] + (tls.map { ["--tls", $0.cert, $0.key, $0.clientCA] } ?? [])
         scheme = tls == nil ? "http" : "https"
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = ""
-        while !line.hasSuffix("\n") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { throw TestFailure("remote-write receiver exited before listening (protoc and Python's protobuf installed?)") }
-            line += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let port = Int(line.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") else {
-            throw TestFailure("receiver said \(line)")
-        }
-        self.port = port
+        port = try startReceiver(
+            process, failure: "remote-write receiver exited before listening (protoc and Python's protobuf installed?)")
     }
 
     var url: String { "\(scheme)://127.0.0.1:\(port)/api/v1/write" }

@@ -164,6 +164,24 @@ final class RunningAgent {
     }
 }
 
+/// Starts a receiver script and reads the port from the line it prints once it listens ("listening on … PORT").
+func startReceiver(_ process: Process, failure: String) throws -> Int {
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    var line = ""
+    while !line.hasSuffix("\n") {
+        let chunk = out.fileHandleForReading.availableData
+        if chunk.isEmpty { throw TestFailure(failure) }
+        line += String(decoding: chunk, as: UTF8.self)
+    }
+    guard let port = Int(line.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") else {
+        throw TestFailure("receiver said \(line)")
+    }
+    return port
+}
+
 /// A test receiver running as a process of its own (the dashboard's, remote write's), whose state the tests
 /// read over HTTP.
 protocol PolledReceiver {
