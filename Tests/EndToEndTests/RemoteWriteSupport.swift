@@ -32,9 +32,10 @@ final class RemoteWriteReceiver: PolledReceiver {
     func samples() throws -> [(name: String, labels: [String: String], timestamp: Int64, value: Double)] {
         (try state()["samples"] as? [[Any]] ?? []).compactMap { item in
             guard item.count == 3, let name = item[0] as? String, let labels = item[1] as? [String: String],
-                let sample = item[2] as? [Any], sample.count == 2, let time = sample[0] as? NSNumber, let value = sample[1] as? NSNumber
+                let sample = item[2] as? [Any], sample.count == 2, let time = sample[0] as? NSNumber,
+                let text = sample[1] as? String, let value = Double(text)
             else { return nil }
-            return (name, labels, time.int64Value, value.doubleValue)
+            return (name, labels, time.int64Value, value)
         }
     }
 

@@ -145,7 +145,9 @@ class Handler(BaseHTTPRequestHandler):
                 if stamps != sorted(stamps):
                     problems.append(f"samples out of order: {stamps}")
                 labels = {label.name: label.value for label in ts.labels}
-                series.append({"labels": labels, "samples": [[s.timestamp, s.value] for s in ts.samples]})
+                # The value as Python's repr, which reads back as the very double sent: a JSON number would go
+                # through Foundation's parser, which can land an ulp away.
+                series.append({"labels": labels, "samples": [[s.timestamp, repr(s.value)] for s in ts.samples]})
         with lock:
             state["problems"] += problems
             state["requests"].append({"time": time.time(), "bytes": len(body), "series": len(series),
