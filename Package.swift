@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "Agent",
             dependencies: [
-                "API", "HostMetrics", "CHTTPServer", "CHTTPClient", "CSnappy",
+                "API", "HostMetrics", "CHTTPServer", "CHTTPClient", "CSnappy", "CSystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

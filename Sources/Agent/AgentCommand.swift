@@ -184,13 +184,14 @@ struct AgentCommand: AsyncParsableCommand {
         ]
         if let push { services.append(push.pusher) }
         if let remoteWrite { services.append(remoteWrite.writer) }
+        let releaser = FilePageReleaser(interval: settings.memoryTrimInterval, logger: logger)
         services.append(
             SamplerService(
                 sampler: sampler, store: store, intervalSeconds: settings.collectionInterval, record: record,
                 published: { snapshot in
                     endpoint.streams.broadcast(snapshot) { server.send(toStreams: $0, $1) }
                     rotation?.check(force: false)
-                }))
+                }, afterPass: releaser.afterPass))
         let group = ServiceGroup(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)

@@ -106,13 +106,14 @@ final class RunningAgent {
 
     private let ownsDirectory: Bool
 
-    /// Starts the agent with `environment` (on top of a minimal one) in `directory` (a new temporary one
-    /// by default, removed at stop) and waits for its "serving" line.
-    init(environment: [String: String] = [:], arguments: [String] = [], directory: String? = nil) throws {
+    /// Starts the agent (`executable`: a copy of it, say) with `environment` (on top of a minimal one) in
+    /// `directory` (a new temporary one by default, removed at stop) and waits for its "serving" line.
+    init(environment: [String: String] = [:], arguments: [String] = [], directory: String? = nil,
+         executable: String = Paths.agent) throws {
         ownsDirectory = directory == nil
         self.directory = directory ?? NSTemporaryDirectory() + "shelteragent-e2e-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
-        process.executableURL = URL(fileURLWithPath: Paths.agent)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["--listen", "127.0.0.1:0"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: self.directory)
         // No backtracer for the agent under test: it inherits our pipe and can hold it open for minutes.

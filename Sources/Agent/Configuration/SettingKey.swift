@@ -106,6 +106,10 @@ struct SettingKey: Sendable, Hashable {
     static let historyDuration = SettingKey(
         name: "HISTORY_DURATION", defaultValue: "3600", help: "Seconds of snapshots kept in memory",
         range: .seconds(0...86_400))
+    static let memoryTrimInterval = SettingKey(
+        name: "MEMORY_TRIM_INTERVAL", defaultValue: "600",
+        help: "Seconds between releases of mapped file pages not in use (the first a minute after start); 0 = never",
+        range: .seconds(0...86_400))
     static let processTopN = SettingKey(
         name: "PROCESS_TOP_N", defaultValue: "50", help: "Processes detailed per pass (by CPU and by memory)",
         range: .count(1...1000))
@@ -155,6 +159,7 @@ struct SettingKey: Sendable, Hashable {
         remoteWriteSpoolDir, remoteWriteSpoolMaxBytes, remoteWriteBearerToken, remoteWriteCAFile,
         remoteWriteClientCert, remoteWriteClientKey,
         listenAddress, procRoot, sysRoot, rootfs, textfileDirectory, disabledCollectors, logFile, logConsole, logLevel, logMaxBytes, logBackups, historyDuration,
+        memoryTrimInterval,
         processTopN, scrubCommandLines, maxConnections, idleTimeout, requestTimeout, maxHeaderBytes, maxHeaders,
         http2MaxStreams, authToken, authExemptHealth, tlsCertFile, tlsKeyFile, tlsClientCAFile,
     ]

@@ -36,6 +36,8 @@ struct Settings: Sendable {
     var logMaxBytes: Int
     var logBackups: Int
     var historyDuration: Double
+    /// Seconds between FilePageRelease runs; 0: never.
+    var memoryTrimInterval: Double = 600
     var processTopN: Int
     var scrubCommandLines: CommandLineScrubber.Mode
     var maxConnections: Int

@@ -111,6 +111,7 @@ struct SettingsLoader {
             http2MaxStreams: try integer(.http2MaxStreams),
             authToken: authToken.isEmpty ? nil : authToken, authExemptHealth: exemptHealth, tls: tls)
         settings.disabledCollectors = disabled
+        settings.memoryTrimInterval = try seconds(.memoryTrimInterval)
         return settings
     }
 

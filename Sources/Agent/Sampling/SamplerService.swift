@@ -28,12 +28,15 @@ final class SamplerService: Service, @unchecked Sendable {
 
     /// Runs after a snapshot is published: the event streams.
     private let published: @Sendable (Snapshot) -> Void
+    /// Runs after each pass, on the sampling thread: housekeeping that must stay off the request path.
+    private let afterPass: @Sendable () -> Void
 
     init(
         sampler: Sampler, store: SnapshotStore, intervalSeconds: Double, record: @escaping @Sendable (Snapshot) -> Void,
-        published: @escaping @Sendable (Snapshot) -> Void = { _ in }
+        published: @escaping @Sendable (Snapshot) -> Void = { _ in }, afterPass: @escaping @Sendable () -> Void = {}
     ) {
         self.published = published
+        self.afterPass = afterPass
         self.sampler = sampler
         self.store = store
         self.record = record
@@ -109,6 +112,7 @@ final class SamplerService: Service, @unchecked Sendable {
             record(snapshot)
             store.publish(snapshot)
             published(snapshot)
+            afterPass()
             next += intervalNanoseconds
             let now = Self.monotonicNanoseconds()
             if next < now { next = now + intervalNanoseconds }

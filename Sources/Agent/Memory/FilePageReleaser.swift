@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import Logging
+
+/// Runs FilePageRelease when its schedule says, from the sampling thread between passes (never on a
+/// request's path), and says what it did: the first release at info, later ones at debug, a failure once.
+final class FilePageReleaser: @unchecked Sendable {
+    // @unchecked: used only from the sampling thread after each pass.
+    private var schedule: FilePageReleaseSchedule
+    private var released = 0
+    private var failed = false
+    /// Files whose page cache goes once more after the pass that follows a release.
+    private var dropAgain: [String] = []
+    private let logger: Logger
+
+    init(interval: Double, logger: Logger) {
+        schedule = FilePageReleaseSchedule(interval: interval, startedAt: Self.now())
+        self.logger = logger
+    }
+
+    func afterPass() {
+        if !dropAgain.isEmpty {
+            FilePageRelease.dropPageCache(dropAgain)
+            dropAgain = []
+        }
+        guard !failed, schedule.due(at: Self.now()) else { return }
+        let outcome = FilePageRelease.run()
+        dropAgain = outcome.files
+        if let failure = outcome.failure {
+            failed = true
+            logger.warning("cannot release mapped file pages not in use (\(failure)); RSS stays as it is")
+            return
+        }
+        released += 1
+        let message: Logger.Message =
+            "released \(Self.mib(outcome.rssBeforeKiB - min(outcome.rssBeforeKiB, outcome.rssAfterKiB))) MiB of mapped file pages not in use (\(outcome.mappings) mappings): RSS \(Self.mib(outcome.rssBeforeKiB)) → \(Self.mib(outcome.rssAfterKiB)) MiB"
+        if released == 1 { logger.info(message) } else { logger.debug(message) }
+    }
+
+    private static func mib(_ kib: UInt64) -> String {
+        let tenths = (kib * 10 + 512) / 1024
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+
+    private static func now() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+}
