@@ -1,6 +1,6 @@
 /* pthread_setname_np, which Swift's Glibc module leaves out (it is a GNU extension). */
 #define _GNU_SOURCE
-#include "csc.h"
+#include "csc_thread.h"
 
 #include <pthread.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* System calls whose declarations Swift's Glibc module leaves out (sys/timex.h, GNU pthread), wrapped so Swift sees only
+/* System calls whose declarations Swift's Glibc module leaves out (sys/timex.h), wrapped so Swift sees only
  * plain structs of fixed meaning. */
 #ifndef CSC_H
 #define CSC_H
@@ -15,9 +15,5 @@ struct csc_timex {
 
 /* Reads the clock discipline without changing it (modes = 0, which needs no privilege). 0, or -1 with errno. */
 int csc_read_timex(struct csc_timex *out);
-
-/* Names the calling thread (at most 15 bytes are kept), as top -H and /proc/PID/task/TID/comm show it.
- * 0, or an errno value. */
-int csc_name_this_thread(const char *name);
 
 #endif
