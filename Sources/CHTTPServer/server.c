@@ -206,6 +206,8 @@ static void *run_loop(void *arg) {
     sigset_t all;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
+    /* So top -H and /proc/PID/task/TID/comm tell the server's CPU apart from the sampler's. */
+    pthread_setname_np(pthread_self(), "http");
     struct epoll_event events[64];
     server->next_sweep_ms = INT64_MAX;
     for (;;) {

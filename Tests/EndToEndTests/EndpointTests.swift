@@ -24,6 +24,22 @@ private let pythonReadAll = """
         #expect(try agent.get("/metrics?collect[]=netstat").status == 400)
     }
 
+    /// The sampler's and the server's threads carry names, so `top -H` and per-thread CPU tell them apart.
+    @Test func theSamplerAndServerThreadsAreNamed() throws {
+        let agent = try RunningAgent(environment: fixtureEnvironment)
+        defer { _ = agent.stop() }
+        let tasks = "/proc/\(agent.process.processIdentifier)/task"
+        func names() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []).compactMap { tid in
+                try? String(contentsOfFile: "\(tasks)/\(tid)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+        }
+        // The serving line can come before either thread has named itself.
+        let deadline = Date().addingTimeInterval(5)
+        while !(names().contains("sampler") && names().contains("http")) && Date() < deadline { usleep(10_000) }
+        #expect(names().contains("sampler") && names().contains("http"), "\(names())")
+    }
+
     @Test func everyRouteAnswers() throws {
         let agent = try RunningAgent(environment: fixtureEnvironment)
         defer { _ = agent.stop() }

@@ -2,6 +2,7 @@
     import Glibc
 #endif
 import API
+import CSystemCalls
 import HostMetrics
 import ServiceLifecycle
 import Synchronization
@@ -82,6 +83,8 @@ final class SamplerService: Service, @unchecked Sendable {
             var all = sigset_t()
             sigfillset(&all)
             pthread_sigmask(SIG_BLOCK, &all, nil)
+            // So top -H and /proc/PID/task/TID/comm tell the passes' CPU apart from the server's.
+            _ = csc_name_this_thread("sampler")
             context.service.loop()
             context.finished()
             return nil
