@@ -25,6 +25,17 @@ import Testing
         #expect(chosen.contains { $0.path == "/tmp/t1/a-none" && $0.permissions == "r-xp" })
     }
 
+    @Test func pagesOutTheCleanPagesOfWritableMappings() throws {
+        let chosen = FilePageRelease.pageable(try Self.smaps("agent-pull-only"))
+        // The binary's data segment (1284 KiB resident, 196 of them written) and each library's .data.
+        #expect(chosen.allSatisfy { $0.isWritable && $0.isPrivate && $0.isFileBacked && $0.rssKiB > $0.anonymousKiB })
+        let binary = try #require(chosen.first { $0.path == "/tmp/t1/a-none" })
+        #expect(binary.rssKiB == 1284 && binary.anonymousKiB == 196)
+        // Fully written mappings (a library's .data of one page, written) have nothing clean to give.
+        #expect(!chosen.contains { $0.rssKiB == $0.anonymousKiB })
+        #expect(!chosen.contains { $0.path.isEmpty || $0.path.hasPrefix("[") })
+    }
+
     @Test func dropsThePageCacheOfFilesNoOtherProcessMaps() throws {
         // glibc, libstdc++ and the rest are mapped by other processes too: their cache is theirs as well.
         #expect(FilePageRelease.onlyOurs(try Self.smaps("agent-pull-only")) == ["/tmp/t1/a-none"])

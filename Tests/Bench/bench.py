@@ -338,9 +338,10 @@ def footprint():
     dashboard = "https://127.0.0.1:" + receiver.stdout.readline().split()[1]
     context = __import__("ssl").create_default_context(cafile=os.path.join(work, "ca.pem"))
     agent_port, node_port, pull_port = free_port(), free_port(), free_port()
-    groups = {name: Cgroup(f"shelter-bench-{os.getpid()}-{name}") for name in ("agent", "node", "pull")}
+    pull15_port = free_port()
+    groups = {name: Cgroup(f"shelter-bench-{os.getpid()}-{name}") for name in ("agent", "node", "pull", "pull15")}
     binaries = {name: private_copy(path, work, name) for name, path in
-                (("agent", AGENT), ("node", NODE_EXPORTER), ("pull", AGENT))}
+                (("agent", AGENT), ("node", NODE_EXPORTER), ("pull", AGENT), ("pull15", AGENT))}
     env = {"PATH": "/usr/bin:/bin", "LOG_FILE": "", "SWIFT_BACKTRACE": "enable=no", "LOG_CONSOLE": "none"}
     launch = lambda name, argv, extra=None: subprocess.Popen(
         [binaries[name], *argv], env={**env, **(extra or {})}, preexec_fn=groups[name].join,
@@ -350,8 +351,10 @@ def footprint():
     node = launch("node", [f"--web.listen-address=127.0.0.1:{node_port}", "--log.level=error"])
     # The same agent without SERVER_URL: no TLS client is ever loaded.
     pull = launch("pull", ["--listen", f"127.0.0.1:{pull_port}"])
-    processes = {"agent": agent, "node": node, "pull": pull}
-    ports = {"agent": agent_port, "node": node_port, "pull": pull_port}
+    # And one collecting at node_exporter's cadence under a 15 s scrape: the same work per scrape as it does.
+    pull15 = launch("pull15", ["--listen", f"127.0.0.1:{pull15_port}"], {"COLLECTION_INTERVAL": "15"})
+    processes = {"agent": agent, "node": node, "pull": pull, "pull15": pull15}
+    ports = {"agent": agent_port, "node": node_port, "pull": pull_port, "pull15": pull15_port}
     stopping = threading.Event()
     scrapes = {name: [] for name in processes}  # (seconds since launch, milliseconds)
     try:
@@ -442,6 +445,11 @@ def footprint():
         f"{pulling['cpu']:.3f} %{exact_text(pulling)}",
         f"{mib(peer['rss'])}, {mib(peer['pss'])} / {mib(peer['uss'])}, {optional(peer['cgroup'])}, {peer['cpu']:.3f} %",
         f"≤ 9 MiB ({'yes' if pulling['rss'] <= 9 * 1024 else 'no'})", "the same window and scrapes, a third process")
+    slow = figures["pull15"]
+    row("Footprint", "pull-only collecting every 15 s (node_exporter's cadence under a 15 s scrape): CPU, steady RSS",
+        f"{slow['cpu']:.3f} %{exact_text(slow)}, {mib(slow['rss'])}", f"{peer['cpu']:.3f} %{exact_text(peer)}, {mib(peer['rss'])}",
+        "—", "node_exporter collects when scraped; the agent collects every COLLECTION_INTERVAL (5 s) for the push, "
+        "the history and the stream: this row is the same work per scrape as node_exporter's")
     row("Footprint", "major page faults in the window (pushing / pull-only)", f"{ours['faults']} / {pulling['faults']}",
         f"{peer['faults']}", "—", "/proc/PID/stat majflt: the pages read back after each release of unused ones")
     latency = {name: sorted(ms for _, ms in scrapes[name]) for name in scrapes}

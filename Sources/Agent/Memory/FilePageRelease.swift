@@ -20,7 +20,10 @@ import HostMetrics
 /// keep their page cache, which is theirs as much as ours.
 ///
 /// Mappings with private copies of their pages (a library's RELRO segment, written once by relocation and
-/// read-only since) are left alone: dropping those pages would throw the relocations away.
+/// read-only since; the binary's data) are not unmapped: that would throw what was written away. The
+/// clean file pages of a writable private mapping can still go, by `MADV_PAGEOUT`, which never discards
+/// data (a written page would need swap and stays): Swift puts the binary's constant data in a writable
+/// segment, 1.1 of its 1.3 MiB resident clean, and releasing them saved 0.3–1.0 MiB here.
 struct FilePageRelease {
     struct Outcome: Sendable, Equatable {
         var rssBeforeKiB: UInt64
@@ -36,6 +39,14 @@ struct FilePageRelease {
     /// file, and holding no private copies.
     static func releasable(_ smaps: PIDSmaps) -> [PIDSmaps.Mapping] {
         smaps.mappings.filter { $0.isFileBacked && !$0.isWritable && $0.anonymousKiB == 0 && $0.rssKiB > 0 }
+    }
+
+    /// Writable private file mappings with clean pages resident (more resident than written), for
+    /// `MADV_PAGEOUT`.
+    static func pageable(_ smaps: PIDSmaps) -> [PIDSmaps.Mapping] {
+        smaps.mappings.filter {
+            $0.isFileBacked && $0.isWritable && $0.isPrivate && $0.rssKiB > $0.anonymousKiB
+        }
     }
 
     /// The files whose page cache can go too: mapped by this process only (no mapping of theirs holds a
@@ -63,6 +74,10 @@ struct FilePageRelease {
         let ranges = chosen.map { csc_range(start: UInt($0.start), length: UInt($0.end - $0.start)) }
         let paths = onlyOurs(before)
         let files = paths.map { open($0, O_RDONLY | O_CLOEXEC) }.filter { $0 >= 0 }
+        for mapping in pageable(before) {
+            // A kernel before 5.4 has no MADV_PAGEOUT (EINVAL): these pages then simply stay.
+            _ = madvise(UnsafeMutableRawPointer(bitPattern: UInt(mapping.start)), Int(mapping.end - mapping.start), MADV_PAGEOUT)
+        }
         let failed = csc_release_file_pages(ranges, Int32(ranges.count), files, Int32(files.count))
         for file in files { close(file) }
         if failed != 0 {

@@ -73,7 +73,8 @@ public final class DiskIOCollector: RegisteredCollector {
     /// Loop, RAM and floppy devices carry no host I/O worth showing (node_exporter skips them too).
     static func isWholeDisk(_ name: String, wholeDisks: Set<String>?) -> Bool {
         if matches(name, prefixes: ["loop", "ram", "zram", "fd"]) { return false }
-        if let wholeDisks { return wholeDisks.contains(name.replacing("/", with: "!")) }
+        // sysfs spells "cciss/c0d0" "cciss!c0d0". Not String.replacing: see PrometheusText.escapeHelp.
+        if let wholeDisks { return wholeDisks.contains(String(name.map { $0 == "/" ? "!" : $0 })) }
         return !looksLikePartition(name)
     }
 

@@ -19,6 +19,8 @@ public struct PIDSmaps: Sendable, Equatable {
         public var sharedKiB: UInt64 = 0
 
         public var isWritable: Bool { permissions.utf8.dropFirst().first == UInt8(ascii: "w") }
+        /// Copy-on-write ("p") rather than shared ("s") with the file.
+        public var isPrivate: Bool { permissions.utf8.last == UInt8(ascii: "p") }
         /// Backed by a file on disk, not anonymous memory nor one of the kernel's special mappings.
         public var isFileBacked: Bool { inode != 0 && path.hasPrefix("/") }
         /// The file was removed or replaced since it was mapped: its path names another file or none.
