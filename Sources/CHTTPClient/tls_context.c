@@ -1,0 +1,57 @@
+/* The client's TLS settings: TLS 1.2 and later, the peer verified against the system's trust store
+ * (OpenSSL's default paths, which SSL_CERT_FILE and SSL_CERT_DIR override) or CA_FILE alone, and a client
+ * certificate when one is configured. Made once per client and kept while the settings stay the same:
+ * reading the system bundle costs milliseconds of CPU each time. */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <stdio.h>
+
+static int failed(SSL_CTX *ctx, char *error, size_t error_len, const char *what, const char *file) {
+    unsigned long code = chc_lib.err_get_error();
+    char text[200] = "unknown error";
+    if (code) chc_lib.err_error_string_n(code, text, sizeof text);
+    snprintf(error, error_len, "TLS: %s %s: %s", what, file, text);
+    chc_lib.ctx_free(ctx);
+    return 0;
+}
+
+SSL_CTX *chc_tls_context(int verify, const char *ca_file, const char *cert, const char *key, char *error,
+                         size_t error_len) {
+    chc_lib.err_clear_error();
+    SSL_CTX *ctx = chc_lib.ctx_new(chc_lib.client_method());
+    if (!ctx) {
+        snprintf(error, error_len, "TLS: cannot make a context");
+        return NULL;
+    }
+    chc_lib.ctx_ctrl(ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, TLS1_2_VERSION, NULL);
+    /* A response read to its end may come without close_notify; renegotiation and compression are off. */
+    chc_lib.ctx_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    chc_lib.ctx_set_verify(ctx, verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
+    if (verify) {
+        if (ca_file && *ca_file) {
+            if (!chc_lib.ctx_load_verify_locations(ctx, ca_file, NULL)) {
+                failed(ctx, error, error_len, "cannot read CA file", ca_file);
+                return NULL;
+            }
+        } else if (!chc_lib.ctx_set_default_verify_paths(ctx)) {
+            failed(ctx, error, error_len, "cannot read the system's", "trust store");
+            return NULL;
+        }
+    }
+    if (cert && *cert) {
+        if (!chc_lib.ctx_use_chain_file(ctx, cert)) {
+            failed(ctx, error, error_len, "cannot read client certificate", cert);
+            return NULL;
+        }
+        if (!chc_lib.ctx_use_key_file(ctx, key && *key ? key : cert, SSL_FILETYPE_PEM)) {
+            failed(ctx, error, error_len, "cannot read client key", key && *key ? key : cert);
+            return NULL;
+        }
+        if (!chc_lib.ctx_check_key(ctx)) {
+            failed(ctx, error, error_len, "client key does not match", cert);
+            return NULL;
+        }
+    }
+    return ctx;
+}
