@@ -27,6 +27,8 @@ SSL_CTX *chc_tls_context(int verify, const char *ca_file, const char *cert, cons
     chc_lib.ctx_ctrl(ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, TLS1_2_VERSION, NULL);
     /* A response read to its end may come without close_notify; renegotiation and compression are off. */
     chc_lib.ctx_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    /* Records are read whole with one read(2) where the socket has them, not header then body. */
+    chc_lib.ctx_ctrl(ctx, SSL_CTRL_SET_READ_AHEAD, 1, NULL);
     chc_lib.ctx_set_verify(ctx, verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
     if (verify) {
         if (ca_file && *ca_file) {

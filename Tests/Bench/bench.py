@@ -251,7 +251,7 @@ def footprint():
     agent_port, node_port, pull_port = free_port(), free_port(), free_port()
     agent = start_agent(agent_port, {"SERVER_URL": dashboard, "STATE_DIR": state})
     node = start_node(node_port)
-    # The same agent without SERVER_URL: libcurl is never loaded, which is most of the difference.
+    # The same agent without SERVER_URL: OpenSSL is never loaded, which is most of the difference.
     pull = start_agent(pull_port)
     stopping = threading.Event()
     try:
@@ -264,7 +264,7 @@ def footprint():
                     get(f"http://127.0.0.1:{port}/metrics")
         scraper = threading.Thread(target=scrape, daemon=True)
         scraper.start()
-        # Steady state is what runs for months; the first minute (registration, loading libcurl, the
+        # Steady state is what runs for months; the first minute (registration, loading OpenSSL, the
         # first batch) is measured apart and reported beside it.
         launched = {p.pid: cpu_ticks(p.pid) for p in (agent, node, pull)}
         time.sleep(WARMUP_SECONDS)
@@ -290,7 +290,7 @@ def footprint():
         row("Footprint", "peak RSS", mib(ours[0]), mib(peer[0]), "≤ 16 MiB", how)
         row("Footprint", "steady RSS", mib(ours[1]), mib(peer[1]), "≤ 16 MiB", how)
         row("Footprint", "CPU, % of one core", f"{ours[2]:.3f} %", f"{peer[2]:.3f} %", "≤ 0.05 %", how)
-        row("Footprint", f"CPU in the first {WARMUP_SECONDS} s (registration, libcurl loaded, first batch)",
+        row("Footprint", f"CPU in the first {WARMUP_SECONDS} s (registration, OpenSSL loaded, first batch)",
             f"{warmup[agent.pid]:.3f} %", f"{warmup[node.pid]:.3f} %", "—", "the same ticks, from launch to the window")
         row("Footprint", "pull-only (no SERVER_URL): peak / steady RSS, CPU",
             f"{mib(pulling[0])} / {mib(pulling[1])}, {pulling[2]:.3f} %", f"{mib(peer[0])} / {mib(peer[1])}, {peer[2]:.3f} %",
