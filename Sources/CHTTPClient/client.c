@@ -92,6 +92,10 @@ typedef struct {
 
 static void add(text *t, const char *format, ...) __attribute__((format(printf, 2, 3)));
 static void add(text *t, const char *format, ...) {
+    if (!t->bytes && !t->failed) {
+        t->cap = 1024;
+        if (!(t->bytes = malloc(t->cap))) t->failed = 1;
+    }
     if (t->failed) return;
     for (;;) {
         va_list args;
