@@ -6,6 +6,10 @@
 #include "internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define CHC_DEBIAN_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 
 static int failed(SSL_CTX *ctx, char *error, size_t error_len, const char *what, const char *file) {
     unsigned long code = chc_lib.err_get_error();
@@ -36,9 +40,16 @@ SSL_CTX *chc_tls_context(int verify, const char *ca_file, const char *cert, cons
                 failed(ctx, error, error_len, "cannot read CA file", ca_file);
                 return NULL;
             }
-        } else if (!chc_lib.ctx_set_default_verify_paths(ctx)) {
-            failed(ctx, error, error_len, "cannot read the system's", "trust store");
-            return NULL;
+        } else {
+            if (!chc_lib.ctx_set_default_verify_paths(ctx)) {
+                failed(ctx, error, error_len, "cannot read the system's", "trust store");
+                return NULL;
+            }
+            /* OpenSSL's default file (/usr/lib/ssl/cert.pem) links to Debian's bundle, which libcurl read
+             * directly; where the link is missing (the FROM-scratch image has only the bundle), the bundle. */
+            if (!getenv("SSL_CERT_FILE") && access(chc_lib.default_cert_file(), R_OK) != 0 &&
+                access(CHC_DEBIAN_CA_BUNDLE, R_OK) == 0)
+                chc_lib.ctx_load_verify_locations(ctx, CHC_DEBIAN_CA_BUNDLE, NULL);
         }
     }
     if (cert && *cert) {

@@ -76,9 +76,16 @@ import Testing
         // The certificate is for 127.0.0.1 only: by name, the same server is refused.
         let byName = try lastError(["CA_FILE": pki.directory + "/ca.pem"], url: "https://localhost:\(receiver.port)")
         #expect(byName == "TLS: certificate verify failed: hostname mismatch", "\(byName)")
-        let unverified = try RunningAgent(environment: pushEnvironment(receiver, ["TLS_VERIFY": "false"]))
-        defer { _ = unverified.stop() }
+        let state = try temporaryDirectory("tls-state")  // both agents below keep one token
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let unverified = try RunningAgent(environment: pushEnvironment(receiver, ["TLS_VERIFY": "false"]), directory: state)
         #expect(try receiver.wait { ($0["batches"] as? [Any])?.isEmpty == false })
+        _ = unverified.stop()
+        // Without CA_FILE the system's store is OpenSSL's default, which SSL_CERT_FILE replaces.
+        let before = try receiver.state()["batches"] as? [Any] ?? []
+        let system = try RunningAgent(environment: pushEnvironment(receiver, ["SSL_CERT_FILE": pki.directory + "/ca.pem"]), directory: state)
+        defer { _ = system.stop() }
+        #expect(try receiver.wait { ($0["batches"] as? [Any])?.count ?? 0 > before.count + 1 })
     }
 
     @Test func httpsGoesThroughTheProxyInHttpsProxyUnlessNoProxyNamesTheHost() throws {
@@ -105,6 +112,46 @@ import Testing
         _ = direct.stop()
         let after = proxy.log().components(separatedBy: "Established connection to host \"127.0.0.1\"").count - 1
         #expect(after == tunnels, "no_proxy bypassed the proxy: \(proxy.log())")
+    }
+
+    /// A proxy that wants Basic authentication gets user:password from the proxy URL; without them the
+    /// error says what the proxy answered.
+    @Test func proxyCredentialsFromTheProxyURLAreSent() throws {
+        let pki = try PrivateCA()
+        defer { pki.remove() }
+        let receiver = try Receiver(tls: (pki.directory + "/server.pem", pki.directory + "/server.key"))
+        let proxy = try TinyProxy(directory: pki.directory, extra: "BasicAuth agent pa55word")
+        let anonymous = try RunningAgent(
+            environment: pushEnvironment(receiver, ["CA_FILE": pki.directory + "/ca.pem", "https_proxy": "http://127.0.0.1:\(proxy.port)"]))
+        let health = try pollHealth(anonymous, seconds: 10) { ($0["push"] as? [String: Any])?["last_error"] is String }
+        _ = anonymous.stop()
+        let error = ((health?["push"] as? [String: Any])?["last_error"] as? String) ?? "(none)"
+        #expect(error == "proxy: authentication required (HTTP 407)", "\(error)")
+        let named = try RunningAgent(
+            environment: pushEnvironment(
+                receiver, ["CA_FILE": pki.directory + "/ca.pem", "https_proxy": "http://agent:pa55word@127.0.0.1:\(proxy.port)"]))
+        defer { _ = named.stop() }
+        #expect(try receiver.wait { ($0["batches"] as? [Any])?.isEmpty == false })
+    }
+
+    /// http:// goes to the proxy in http_proxy as an absolute-form request; HTTP_PROXY, which libcurl
+    /// ignores (a CGI program could have it from a request's Proxy: header), is ignored too.
+    @Test func httpGoesThroughTheProxyInHttpProxyButNotInHTTP_PROXY() throws {
+        let directory = try temporaryDirectory("http-proxy")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let receiver = try Receiver()
+        let proxy = try TinyProxy(directory: directory)
+        let state = try temporaryDirectory("http-proxy-state")
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let upper = try RunningAgent(environment: pushEnvironment(receiver, ["HTTP_PROXY": "http://127.0.0.1:\(proxy.port)"]), directory: state)
+        #expect(try receiver.wait { ($0["batches"] as? [Any])?.isEmpty == false })
+        _ = upper.stop()
+        #expect(!proxy.log().contains("http://127.0.0.1:\(receiver.port)/"), "\(proxy.log())")
+        let lower = try RunningAgent(environment: pushEnvironment(receiver, ["http_proxy": "http://127.0.0.1:\(proxy.port)"]), directory: state)
+        let before = try receiver.state()["heartbeats"] as? Int ?? 0
+        #expect(try receiver.wait { ($0["heartbeats"] as? Int ?? 0) > before + 1 })
+        _ = lower.stop()
+        #expect(proxy.log().contains("POST http://127.0.0.1:\(receiver.port)/agent/heartbeat HTTP/1.1"), "\(proxy.log())")
     }
 
     /// Polls the agent's health (bounded) until `condition` holds; the last health seen, or nil.
@@ -144,7 +191,7 @@ final class TinyProxy {
     let port: Int
     let logPath: String
 
-    init(directory: String) throws {
+    init(directory: String, extra: String = "") throws {
         port = try freePort()
         logPath = directory + "/tinyproxy.log"
         let config = """
@@ -155,6 +202,7 @@ final class TinyProxy {
             Allow 127.0.0.1
             LogLevel Connect
             LogFile "\(logPath)"
+            \(extra)
             """
         try config.write(toFile: directory + "/tinyproxy.conf", atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: try which("tinyproxy"))
@@ -164,6 +212,7 @@ final class TinyProxy {
         try process.run()
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
+            // Any answer (400 for "GET /", 407 with BasicAuth) says it listens.
             if (try? run("curl", ["-s", "-o", "/dev/null", "http://127.0.0.1:\(port)/"]))?.status == 0 { return }
             usleep(50_000)  // polling another process until it listens
         }
