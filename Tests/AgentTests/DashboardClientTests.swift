@@ -97,7 +97,9 @@ import Testing
         let answer = await task.value
         let elapsed = ContinuousClock.now - before
         #expect(answer == .unreachable("aborted: the agent is stopping"))
-        #expect(elapsed < .milliseconds(250), "the abort took \(elapsed)")
+        // Milliseconds in the C client (Tests/CHTTPClientTests/client_io_test.c times that exactly); here
+        // the bound leaves room for the test's own task to be scheduled on a busy machine.
+        #expect(elapsed < .seconds(2), "the abort took \(elapsed) against a 30 s timeout")
         // Aborted, the client refuses at once until allowed again.
         #expect(await client.send("GET", "/health", body: nil, token: nil) == .unreachable("aborted: the agent is stopping"))
     }
@@ -110,6 +112,6 @@ import Testing
         let (connection, _) = try await listener.accept(readingUntil: "\r\n\r\n")
         defer { close(connection) }
         #expect(await task.value == .unreachable("timed out after 300 ms"))
-        #expect(ContinuousClock.now - before < .seconds(3))
+        #expect(ContinuousClock.now - before < .seconds(10))
     }
 }
