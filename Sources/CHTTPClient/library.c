@@ -36,9 +36,9 @@ static void load(void) {
     FIND(handle, ctx_free, "SSL_CTX_free");
     FIND(handle, ctx_ctrl, "SSL_CTX_ctrl");
     FIND(handle, ctx_set_options, "SSL_CTX_set_options");
-    FIND(handle, ctx_set_default_verify_paths, "SSL_CTX_set_default_verify_paths");
     FIND(handle, ctx_load_verify_locations, "SSL_CTX_load_verify_locations");
     FIND(handle, default_cert_file, "X509_get_default_cert_file");
+    FIND(handle, default_cert_dir, "X509_get_default_cert_dir");
     FIND(handle, ctx_set_verify, "SSL_CTX_set_verify");
     FIND(handle, ctx_use_chain_file, "SSL_CTX_use_certificate_chain_file");
     FIND(handle, ctx_use_key_file, "SSL_CTX_use_PrivateKey_file");

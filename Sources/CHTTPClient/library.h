@@ -15,9 +15,9 @@ typedef struct {
     void (*ctx_free)(SSL_CTX *ctx);
     long (*ctx_ctrl)(SSL_CTX *ctx, int cmd, long larg, void *parg);
     uint64_t (*ctx_set_options)(SSL_CTX *ctx, uint64_t options);
-    int (*ctx_set_default_verify_paths)(SSL_CTX *ctx);
     int (*ctx_load_verify_locations)(SSL_CTX *ctx, const char *file, const char *path);
     const char *(*default_cert_file)(void);
+    const char *(*default_cert_dir)(void);
     void (*ctx_set_verify)(SSL_CTX *ctx, int mode, SSL_verify_cb callback);
     int (*ctx_use_chain_file)(SSL_CTX *ctx, const char *file);
     int (*ctx_use_key_file)(SSL_CTX *ctx, const char *file, int type);

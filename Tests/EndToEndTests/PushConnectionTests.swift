@@ -81,11 +81,16 @@ import Testing
         let unverified = try RunningAgent(environment: pushEnvironment(receiver, ["TLS_VERIFY": "false"]), directory: state)
         #expect(try receiver.wait { ($0["batches"] as? [Any])?.isEmpty == false })
         _ = unverified.stop()
-        // Without CA_FILE the system's store is OpenSSL's default, which SSL_CERT_FILE replaces.
-        let before = try receiver.state()["batches"] as? [Any] ?? []
-        let system = try RunningAgent(environment: pushEnvironment(receiver, ["SSL_CERT_FILE": pki.directory + "/ca.pem"]), directory: state)
-        defer { _ = system.stop() }
-        #expect(try receiver.wait { ($0["batches"] as? [Any])?.count ?? 0 > before.count + 1 })
+        // Without CA_FILE the system's store is OpenSSL's default: its hashed directory (which SSL_CERT_DIR
+        // names instead), or the bundle file SSL_CERT_FILE names.
+        let hashed = pki.directory + "/hashed"
+        #expect(try run("/bin/bash", ["-c", "mkdir '\(hashed)' && cp '\(pki.directory)/ca.pem' '\(hashed)/' && openssl rehash '\(hashed)'"]).status == 0)
+        for store in [["SSL_CERT_DIR": hashed], ["SSL_CERT_FILE": pki.directory + "/ca.pem"]] {
+            let before = try receiver.state()["batches"] as? [Any] ?? []
+            let system = try RunningAgent(environment: pushEnvironment(receiver, store), directory: state)
+            #expect(try receiver.wait { ($0["batches"] as? [Any])?.count ?? 0 > before.count + 1 }, "\(store)")
+            _ = system.stop()
+        }
     }
 
     @Test func httpsGoesThroughTheProxyInHttpsProxyUnlessNoProxyNamesTheHost() throws {
