@@ -41,8 +41,9 @@ let package = Package(
         .target(
             name: "CHTTPServer",
             linkerSettings: [.linkedLibrary("z"), .linkedLibrary("nghttp2"), .linkedLibrary("dl")]),
-        // The dashboard client: libcurl (Debian's libcurl4-openssl-dev) and the system facts registration
-        // needs. libcurl and libcrypto are loaded with dlopen when the first client is made (library.c).
+        // The dashboard and remote-write client: HTTP/1.1 of its own over Debian's OpenSSL (libssl-dev for
+        // the headers), loaded with dlopen when the first client is made (library.c); and the system facts
+        // registration needs.
         .target(name: "CHTTPClient", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("z")]),
         // Snappy block compression for remote write: Debian's libsnappy (libsnappy-dev), loaded with dlopen
         // on first use so that an agent without REMOTE_WRITE_URL never needs or maps it (snappy.c).

@@ -1,7 +1,8 @@
-/* libcurl and libcrypto, loaded when the first dashboard client is made rather than at start-up.
- * Debian's libcurl brings 30-odd libraries (OpenSSL, GnuTLS, Kerberos, LDAP, p11-kit…) whose loading and
- * initialisation cost about 4 MiB of resident memory: a pull-only agent, which never pushes, should not
- * pay it. Linking them normally would map them into every process at exec. */
+/* Debian's OpenSSL 3 (libssl.so.3, which brings libcrypto.so.3), loaded with dlopen when the first
+ * dashboard client is made rather than linked: a pull-only agent, which never pushes, maps neither
+ * (about 1 MiB of libraries and their initialisation). The server's TLS (Sources/CHTTPServer/tls.c) loads
+ * the same library through a table of its own, so that the two targets stay independent; the dynamic
+ * loader maps the library once whichever asks first. */
 #define _GNU_SOURCE
 #include "library.h"
 
@@ -24,39 +25,48 @@ static char failure[256];
     } while (0)
 
 static void load(void) {
-    void *curl = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-    if (!curl) {
-        snprintf(failure, sizeof failure, "cannot load libcurl.so.4 (Debian: libcurl4): %s", dlerror());
+    /* dlsym on libssl's handle also finds libcrypto's functions: it is among libssl's dependencies. */
+    void *handle = dlopen("libssl.so.3", RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        snprintf(failure, sizeof failure, "cannot load libssl.so.3 (Debian: libssl3): %s", dlerror());
         return;
     }
-    void *crypto = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
-    if (!crypto) {
-        snprintf(failure, sizeof failure, "cannot load libcrypto.so.3 (Debian: libssl3): %s", dlerror());
-        return;
-    }
-    FIND(curl, global_init, "curl_global_init");
-    FIND(curl, easy_init, "curl_easy_init");
-    FIND(curl, easy_cleanup, "curl_easy_cleanup");
-    FIND(curl, easy_reset, "curl_easy_reset");
-    FIND(curl, easy_setopt, "curl_easy_setopt");
-    FIND(curl, easy_getinfo, "curl_easy_getinfo");
-    FIND(curl, easy_strerror, "curl_easy_strerror");
-    FIND(curl, multi_init, "curl_multi_init");
-    FIND(curl, multi_cleanup, "curl_multi_cleanup");
-    FIND(curl, multi_add_handle, "curl_multi_add_handle");
-    FIND(curl, multi_remove_handle, "curl_multi_remove_handle");
-    FIND(curl, multi_perform, "curl_multi_perform");
-    FIND(curl, multi_poll, "curl_multi_poll"); /* 7.66 */
-    FIND(curl, multi_wakeup, "curl_multi_wakeup"); /* 7.68; Debian 11 has 7.74 */
-    FIND(curl, multi_info_read, "curl_multi_info_read");
-    FIND(curl, slist_append, "curl_slist_append");
-    FIND(curl, slist_free_all, "curl_slist_free_all");
-    FIND(crypto, digest, "EVP_Digest");
-    FIND(crypto, sha256, "EVP_sha256");
-    if (chc_lib.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        snprintf(failure, sizeof failure, "curl_global_init failed");
-        return;
-    }
+    FIND(handle, client_method, "TLS_client_method");
+    FIND(handle, ctx_new, "SSL_CTX_new");
+    FIND(handle, ctx_free, "SSL_CTX_free");
+    FIND(handle, ctx_ctrl, "SSL_CTX_ctrl");
+    FIND(handle, ctx_set_options, "SSL_CTX_set_options");
+    FIND(handle, ctx_load_verify_locations, "SSL_CTX_load_verify_locations");
+    FIND(handle, default_cert_file, "X509_get_default_cert_file");
+    FIND(handle, default_cert_dir, "X509_get_default_cert_dir");
+    FIND(handle, ctx_set_verify, "SSL_CTX_set_verify");
+    FIND(handle, ctx_use_chain_file, "SSL_CTX_use_certificate_chain_file");
+    FIND(handle, ctx_use_key_file, "SSL_CTX_use_PrivateKey_file");
+    FIND(handle, ctx_check_key, "SSL_CTX_check_private_key");
+    FIND(handle, ssl_new, "SSL_new");
+    FIND(handle, ssl_free, "SSL_free");
+    FIND(handle, set_fd, "SSL_set_fd");
+    FIND(handle, set_connect_state, "SSL_set_connect_state");
+    FIND(handle, ssl_ctrl, "SSL_ctrl");
+    FIND(handle, set1_host, "SSL_set1_host");
+    FIND(handle, get0_param, "SSL_get0_param");
+    FIND(handle, param_set1_ip_asc, "X509_VERIFY_PARAM_set1_ip_asc");
+    FIND(handle, set_alpn_protos, "SSL_set_alpn_protos");
+    FIND(handle, set_session, "SSL_set_session");
+    FIND(handle, get1_session, "SSL_get1_session");
+    FIND(handle, session_free, "SSL_SESSION_free");
+    FIND(handle, do_handshake, "SSL_do_handshake");
+    FIND(handle, read, "SSL_read");
+    FIND(handle, write, "SSL_write");
+    FIND(handle, shutdown, "SSL_shutdown");
+    FIND(handle, get_error, "SSL_get_error");
+    FIND(handle, get_verify_result, "SSL_get_verify_result");
+    FIND(handle, verify_error_string, "X509_verify_cert_error_string");
+    FIND(handle, err_get_error, "ERR_get_error");
+    FIND(handle, err_error_string_n, "ERR_error_string_n");
+    FIND(handle, err_clear_error, "ERR_clear_error");
+    FIND(handle, digest, "EVP_Digest");
+    FIND(handle, sha256, "EVP_sha256");
     chc_lib.loaded = 1;
 }
 

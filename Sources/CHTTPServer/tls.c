@@ -1,6 +1,6 @@
 /* TLS on the listening socket, through Debian's OpenSSL 3 loaded with dlopen when a certificate is
  * configured: an agent without TLS maps neither libssl nor libcrypto (about 1 MiB of libraries and their
- * initialisation), as the dashboard client does for libcurl (Sources/CHTTPClient/library.c). The headers
+ * initialisation), as the dashboard client does (Sources/CHTTPClient/library.c, a table of its own). The headers
  * give types and constants only; every call goes through the table below.
  *
  * A connection's TLS is a transport (recv/send/shutdown) under the HTTP/1.1 and HTTP/2 code, which never

@@ -1,6 +1,6 @@
 /* libsnappy through dlopen rather than linked: the agent runs on hosts without libsnappy1v5 as long as
  * nobody sets REMOTE_WRITE_URL (a pull-only or dashboard-only agent never maps it), as it does for
- * libcurl (Sources/CHTTPClient/library.c). The C API (snappy-c.h) is what is called; its header gives
+ * OpenSSL (Sources/CHTTPClient/library.c). The C API (snappy-c.h) is what is called; its header gives
  * the types, so a signature that changed would not compile. */
 #define _GNU_SOURCE
 #include "csnappy.h"

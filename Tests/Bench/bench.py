@@ -349,7 +349,7 @@ def footprint():
     agent = launch("agent", ["--listen", f"127.0.0.1:{agent_port}"],
                    {"SERVER_URL": dashboard, "STATE_DIR": state, "CA_FILE": os.path.join(work, "ca.pem")})
     node = launch("node", [f"--web.listen-address=127.0.0.1:{node_port}", "--log.level=error"])
-    # The same agent without SERVER_URL: no TLS client is ever loaded.
+    # The same agent without SERVER_URL: OpenSSL is never loaded.
     pull = launch("pull", ["--listen", f"127.0.0.1:{pull_port}"])
     # And one collecting at node_exporter's cadence under a 15 s scrape: the same work per scrape as it does.
     pull15 = launch("pull15", ["--listen", f"127.0.0.1:{pull15_port}"], {"COLLECTION_INTERVAL": "15"})
@@ -372,8 +372,8 @@ def footprint():
                     scrapes[name].append((started - launched_at, (time.monotonic() - started) * 1000))
         scraper = threading.Thread(target=scrape, daemon=True)
         scraper.start()
-        # Steady state is what runs for months; the first minute and a half (registration, loading the TLS
-        # client, the first batch, the first release of unused pages) is measured apart and reported beside it.
+        # Steady state is what runs for months; the first minute and a half (registration, loading
+        # OpenSSL, the first batch, the first release of unused pages) is measured apart and reported beside it.
         launched = {name: cpu_ticks(p.pid) for name, p in processes.items()}
         time.sleep(30)
         early = {name: status_kib(p.pid, "VmRSS") for name, p in processes.items()}
@@ -438,7 +438,7 @@ def footprint():
         f"{peer['cpu']:.3f} %{exact_text(peer)}",
         f"≤ node_exporter ({'yes' if (ours['cpu_exact'] or ours['cpu']) <= (peer['cpu_exact'] or peer['cpu']) else 'no'})",
         f"utime+stime in /proc/PID/stat, and cpuacct.usage / cpu.stat of its cgroup, over the window")
-    row("Footprint", f"CPU in the first {WARMUP_SECONDS} s (registration, TLS client loaded, first batch, first release)",
+    row("Footprint", f"CPU in the first {WARMUP_SECONDS} s (registration, OpenSSL loaded, first batch, first release)",
         f"{warmup['agent']:.3f} %", f"{warmup['node']:.3f} %", "—", "the same ticks, from launch to the window")
     row("Footprint", "pull-only (no SERVER_URL): steady RSS, PSS / USS, cgroup memory, CPU",
         f"{mib(pulling['rss'])}, {mib(pulling['pss'])} / {mib(pulling['uss'])}, {optional(pulling['cgroup'])}, "

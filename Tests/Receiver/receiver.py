@@ -2,9 +2,9 @@
 the real (Laravel) dashboard does, stores what it accepted, and can be told to fail.
 
 Usage: receiver.py [--tls CERT KEY]. Prints "listening PORT" once ready. Control (not part of the
-protocol): POST /_control {"mode": "ok|500|503|429|drop|slow", "retry_after": N, "reject_next_metrics": N,
-"refuse_registration": true|false}
-and GET /_state (everything accepted, in arrival order).
+protocol): POST /_control {"mode": "ok|500|503|429|drop|slow", "retry_after": N, "retry_after_date": true|false,
+"reject_next_metrics": N, "refuse_registration": true|false, "chunked": true|false, "close_after_answer": true|false}
+and GET /_state (everything accepted, in arrival order, and how many connections the agent opened).
 """
 import ipaddress
 import json
@@ -29,9 +29,13 @@ state = {
     # and items whose (metric_type, recorded_at) was seen before.
     "duplicate_batches": 0,
     "duplicate_items": 0,
+    "agent_connections": 0,  # connections that carried a request from shelter-agent (keep-alive reuses one)
 }
+agent_connections = set()
+connection_ids = iter(range(1, 1 << 62))
 seen_items = set()
-control = {"mode": "ok", "retry_after": None, "reject_next_metrics": 0, "refuse_registration": False}
+control = {"mode": "ok", "retry_after": None, "retry_after_date": False, "reject_next_metrics": 0,
+           "refuse_registration": False, "chunked": False, "close_after_answer": False}
 METRIC_TYPES = {"cpu", "memory", "disk", "network", "io"}
 
 
@@ -45,16 +49,37 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def setup(self):
+        super().setup()
+        self.connection_id = next(connection_ids)
+
     def answer(self, status, body, headers=()):
         data = json.dumps(body).encode()
+        agent = (self.headers.get("User-Agent") or "").startswith("shelter-agent/")
+        # Control requests come from the test's curl: only the agent's see the modes below.
+        chunked = control["chunked"] and agent
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(len(data)))
         for name, value in headers:
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(data)
+        if chunked:  # in pieces of 7 bytes, with an extension and a trailer, as a proxy might re-chunk it
+            for i in range(0, len(data), 7):
+                self.wfile.write(b"%x;piece=%d\r\n%s\r\n" % (len(data[i:i + 7]), i, data[i:i + 7]))
+            self.wfile.write(b"0\r\nX-Trailer: done\r\n\r\n")
+        else:
+            self.wfile.write(data)
+        if agent and control["close_after_answer"]:
+            # Closed without "Connection: close", as a server's idle timeout does after the answer.
+            self.close_connection = True
         with lock:
+            if agent:
+                agent_connections.add(self.connection_id)
+                state["agent_connections"] = len(agent_connections)
             state["requests"].append((time.time(), self.command, self.path, status,
                                       int(self.headers.get("Content-Length") or 0)))
 
@@ -115,6 +140,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(int(mode), {"success": False, "message": "Server Error"})
         if mode == "429":
             retry = control.get("retry_after")
+            if retry and control.get("retry_after_date"):  # the HTTP-date form, which libcurl also read
+                retry = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + retry))
             return self.answer(429, {"message": "Too Many Attempts."}, [("Retry-After", str(retry))] if retry else [])
         if self.headers.get("Content-Type", "").split(";")[0] != "application/json" or payload is None:
             return self.invalid({"body": ["The body must be JSON."]})

@@ -2,7 +2,7 @@
 ///
 /// The upper bounds are what the value can sensibly mean (an interval of at most a day) and, at the same
 /// time, what the types it ends up in can hold: seconds become milliseconds in the C server's `int32_t` and
-/// in libcurl's `long`, and nanoseconds in the sampler's `Int64`, so a day (86 400 000 ms) is far inside
+/// in the push client's `long`, and nanoseconds in the sampler's `Int64`, so a day (86 400 000 ms) is far inside
 /// every one of them. A value outside the range is refused at start, naming the setting, rather than
 /// trapping on a conversion later.
 enum SettingRange: Sendable, Hashable, CustomStringConvertible {

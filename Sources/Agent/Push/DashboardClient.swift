@@ -1,8 +1,9 @@
 import CHTTPClient
 import Dispatch
 
-/// Requests to the dashboard through libcurl, one at a time on a thread of their own (libcurl blocks,
-/// and the cooperative pool must not). Keeps one connection alive between requests.
+/// Requests to the dashboard (and remote write's receiver) through the C client (Sources/CHTTPClient),
+/// one at a time on a thread of their own (it blocks, and the cooperative pool must not). Keeps one
+/// connection alive between requests.
 final class DashboardClient: @unchecked Sendable {
     // @unchecked: `client` is used only on `queue`.
     private let client: OpaquePointer
@@ -22,7 +23,7 @@ final class DashboardClient: @unchecked Sendable {
         case unreachable(String)
     }
 
-    /// Throws when libcurl cannot be loaded (it is loaded on first use: pull-only never maps it).
+    /// Throws when OpenSSL cannot be loaded (it is loaded on first use: pull-only never maps it).
     init(
         baseURL: String, caFile: String?, verifyTLS: Bool, connectTimeout: Double, totalTimeout: Double,
         clientCertificate: ClientCertificate? = nil
@@ -48,7 +49,7 @@ final class DashboardClient: @unchecked Sendable {
 
     deinit { chc_client_free(client) }
 
-    /// Ends the request under way at once (client.c wakes libcurl's wait); shutdown uses it so SIGTERM is
+    /// Ends the request under way at once (client.c wakes the client's poll); shutdown uses it so SIGTERM is
     /// not held up by a slow dashboard. `false` allows requests again (the final flush).
     func abortRequests(_ abort: Bool) { chc_client_abort(client, abort ? 1 : 0) }
 
@@ -120,7 +121,7 @@ struct ClientCertificate: Sendable, Equatable {
     var key: String
 }
 
-/// libcurl or libcrypto missing or unusable.
+/// libssl or libcrypto missing or unusable.
 struct LibraryError: Error, CustomStringConvertible {
     var reason: String
     var description: String { reason }

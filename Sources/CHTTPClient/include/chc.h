@@ -1,6 +1,6 @@
-/* ShelterAgent's dashboard client: one HTTP(S) request at a time through libcurl, plus the few system
- * facts and digests registration needs. Swift cannot call libcurl's variadic curl_easy_setopt, hence
- * this thin C layer; libcurl and libcrypto are loaded on first use (library.c). */
+/* ShelterAgent's dashboard and remote-write client: one HTTP/1.1 request at a time, over TLS through
+ * Debian's OpenSSL (loaded on first use: library.c), keeping one connection alive; plus the few system
+ * facts and digests registration needs. client.c says why it is not libcurl. */
 #ifndef CHC_H
 #define CHC_H
 
@@ -38,13 +38,15 @@ typedef struct {
     char error[256];
 } chc_response;
 
-/* NULL when libcurl could not be loaded (chc_library_error says why) or memory ran out. */
+/* NULL when OpenSSL could not be loaded (chc_library_error says why) or memory ran out. Reads the proxy
+ * environment (https_proxy, http_proxy, all_proxy, no_proxy, as libcurl does) once, here. */
 chc_client *chc_client_new(void);
-/* Why libcurl or libcrypto could not be loaded; NULL once they are. Loads them if not yet tried. */
+/* Why libssl or libcrypto could not be loaded; NULL once they are. Loads them if not yet tried. */
 const char *chc_library_error(void);
 void chc_client_free(chc_client *client);
-/* From any thread: makes the request under way fail at once (within milliseconds, not at libcurl's next
- * progress tick), and any started later until called with 0. */
+/* From any thread: makes the request under way fail at once (within milliseconds: every wait polls an
+ * eventfd this writes), and any started later until called with 0. The error is "aborted: the agent is
+ * stopping". */
 void chc_client_abort(chc_client *client, int abort);
 /* 0 when an HTTP answer came back (any status), -1 for a transport failure (error says which). */
 int chc_perform(chc_client *client, const chc_request *request, chc_response *response);

@@ -45,7 +45,7 @@ final class ProcessFiles {
         keepOpen = proc.exists("self/stat")
         var limit = rlimit()
         let soft = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 ? Int(clamping: limit.rlim_cur) : 1024
-        // Half of what is left above a reserve: the rest is the endpoint's, libcurl's and the log's.
+        // Half of what is left above a reserve: the rest is the endpoint's, the push client's and the log's.
         maxOpen = max(0, (soft - 1024) / 2)
     }
 
