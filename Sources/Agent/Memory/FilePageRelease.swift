@@ -89,9 +89,10 @@ struct FilePageRelease {
         return Outcome(rssBeforeKiB: before.rssKiB, rssAfterKiB: after, mappings: chosen.count, files: paths, failure: nil)
     }
 
-    /// Drops the page cache of `paths` that nobody maps. Run again a pass after `run`: measured here, the
-    /// drop right after the unmapping left 16.3 MiB of the binary cached (what the code running meanwhile
-    /// had read back ahead), and the same call 5 s later took it to 6.8 MiB, the pages in use.
+    /// Drops the page cache of `paths` that nobody maps. Run again after the passes that follow `run`
+    /// (FilePageReleaser): measured here, the drop right after the unmapping left 16.3 MiB of the binary
+    /// cached (what the code running meanwhile had read back ahead), and the same call 5 s later took it
+    /// to 6.8 MiB, the pages in use.
     static func dropPageCache(_ paths: [String]) {
         for path in paths {
             let descriptor = open(path, O_RDONLY | O_CLOEXEC)
