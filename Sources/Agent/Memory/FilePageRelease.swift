@@ -13,9 +13,9 @@ import HostMetrics
 /// resident: a minute into a pull-only run 10.7 MiB of the binary's 12.6 MB of code was resident. Unmapping
 /// (`MADV_DONTNEED`, which for a read-only mapping without private copies only drops page-table entries)
 /// and dropping the page cache of the files only this process maps (`POSIX_FADV_DONTNEED` drops the pages
-/// nobody maps; the agent's own binary, and on most hosts libcurl's libraries) brings back only what runs
-/// again. Measured here over ten minutes: a pull-only agent 17.4 → 10.1 MiB steady, a pushing one over
-/// HTTPS 26.8 → 15.9 MiB, with 6–16 major faults in all. What is released is gone from memory, not just
+/// nobody maps; the agent's own binary, and OpenSSL where nothing else loads it) brings back only what
+/// runs again. Measured here over ten minutes: a pull-only agent 17.4 → 10.1 MiB steady, a pushing one over
+/// HTTPS (libcurl's client then) 26.8 → 15.9 MiB, with 6–16 major faults in all. What is released is gone from memory, not just
 /// from sight: PSS, USS and a cgroup's memory fall with RSS. Files that other processes map too (glibc)
 /// keep their page cache, which is theirs as much as ours.
 ///
@@ -29,7 +29,7 @@ struct FilePageRelease {
         var rssBeforeKiB: UInt64
         var rssAfterKiB: UInt64
         var mappings: Int
-        /// The files whose page cache was dropped: once more after the next pass (`dropPageCache`).
+        /// The files whose page cache was dropped: again after each pass for a while (`dropPageCache`).
         var files: [String] = []
         /// Why nothing could be released (an unreadable smaps, a refused madvise), or nil.
         var failure: String?
