@@ -14,10 +14,10 @@ import HostMetrics
 /// (`MADV_DONTNEED`, which for a read-only mapping without private copies only drops page-table entries)
 /// and dropping the page cache of the files only this process maps (`POSIX_FADV_DONTNEED` drops the pages
 /// nobody maps; the agent's own binary, and OpenSSL where nothing else loads it) brings back only what
-/// runs again. Measured here over ten minutes: a pull-only agent 17.4 → 10.1 MiB steady, a pushing one over
-/// HTTPS (libcurl's client then) 26.8 → 15.9 MiB, with 6–16 major faults in all. What is released is gone from memory, not just
-/// from sight: PSS, USS and a cgroup's memory fall with RSS. Files that other processes map too (glibc)
-/// keep their page cache, which is theirs as much as ours.
+/// runs again. Measured here over ten minutes: a pull-only agent 17.4 → 10.1 MiB steady, a pushing one
+/// over HTTPS (libcurl's client then) 26.8 → 15.9 MiB, with 6–16 major faults in all. What is released is
+/// gone from memory, not just from sight: PSS, USS and a cgroup's memory fall with RSS. Files that other
+/// processes map too (glibc) keep their page cache, which is theirs as much as ours.
 ///
 /// Mappings with private copies of their pages (a library's RELRO segment, written once by relocation and
 /// read-only since; the binary's data) are not unmapped: that would throw what was written away. The
