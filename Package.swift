@@ -84,8 +84,8 @@ let package = Package(
         .testTarget(
             name: "AgentTests", dependencies: ["Agent", "API", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EndToEndTests", dependencies: ["Agent"], exclude: ["Golden"]),
-        // Tests/CHTTPServerTests (C, run under sanitizers by scripts/test-c) and Tests/Contract (Python)
-        // are not SwiftPM targets.
+        // Tests/CHTTPServerTests and Tests/CHTTPClientTests (C, run under sanitizers by scripts/test-c, with
+        // Tests/CTestSupport's CHECK) and Tests/Contract (Python) are not SwiftPM targets.
     ],
     swiftLanguageModes: [.v6]
 )

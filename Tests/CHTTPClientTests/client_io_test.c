@@ -3,6 +3,7 @@
  * kept-alive connection is reused, and one the server closed is replaced without a failure (and without
  * sending the request twice when the server had closed it before the request came). Bounded: every
  * wait has a deadline. Built with the client's sources under the sanitizers by scripts/test-c. */
+#include "check.h"
 #include "chc.h"
 
 #include <arpa/inet.h>
@@ -15,19 +16,6 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-
-static int failures = 0, checks = 0;
-
-#define CHECK(cond, ...)                                                                                    \
-    do {                                                                                                    \
-        checks++;                                                                                           \
-        if (!(cond)) {                                                                                      \
-            failures++;                                                                                     \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                           \
-            fprintf(stderr, __VA_ARGS__);                                                                   \
-            fputc('\n', stderr);                                                                            \
-        }                                                                                                   \
-    } while (0)
 
 static double now_ms(void) {
     struct timespec t;
@@ -162,10 +150,5 @@ int main(void) {
     total_timeout_holds();
     keep_alive(0);
     keep_alive(1);
-    if (failures) {
-        fprintf(stderr, "%d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    printf("client_io_test: %d checks passed\n", checks);
-    return 0;
+    return check_report("client_io_test");
 }

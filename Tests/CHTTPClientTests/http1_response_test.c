@@ -2,24 +2,12 @@
  * valid head is partial, the whole is consumed exactly, malformed heads are errors, chunked bodies decode
  * the same however they are split, and nothing reads past the buffer (each input is copied into a heap
  * buffer of exactly its length; scripts/test-c builds this under AddressSanitizer and UBSan). */
+#include "check.h"
 #include "http1_response.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures = 0, checks = 0;
-
-#define CHECK(cond, ...)                                                                                    \
-    do {                                                                                                    \
-        checks++;                                                                                           \
-        if (!(cond)) {                                                                                      \
-            failures++;                                                                                     \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                           \
-            fprintf(stderr, __VA_ARGS__);                                                                   \
-            fputc('\n', stderr);                                                                            \
-        }                                                                                                   \
-    } while (0)
 
 static long parse_exact(const char *text, size_t len, chc_response_head *head) {
     char *copy = malloc(len ? len : 1);
@@ -205,10 +193,5 @@ int main(void) {
     retry_after("Wed, 21 Oct 2015 25:28:30 GMT", now, -1);
     retry_after("Wed, 21 Oct 2015 07:28:30 GMT junk", now, -1);
 
-    if (failures) {
-        fprintf(stderr, "%d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    printf("http1_response_test: %d checks passed\n", checks);
-    return 0;
+    return check_report("http1_response_test");
 }

@@ -1,23 +1,11 @@
 /* URL parsing, the choice of proxy from the environment (libcurl's rules) and no_proxy's matching. */
+#include "check.h"
 #include "proxy.h"
 #include "url.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures = 0, checks = 0;
-
-#define CHECK(cond, ...)                                                                                    \
-    do {                                                                                                    \
-        checks++;                                                                                           \
-        if (!(cond)) {                                                                                      \
-            failures++;                                                                                     \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                           \
-            fprintf(stderr, __VA_ARGS__);                                                                   \
-            fputc('\n', stderr);                                                                            \
-        }                                                                                                   \
-    } while (0)
 
 static void url_ok(const char *text, int proxy, int https, const char *host, int ip, unsigned port,
                    const char *target, const char *user, const char *password) {
@@ -163,10 +151,5 @@ int main(void) {
     CHECK(chc_base64("abc", 3, out, sizeof out) == 0 && strcmp(out, "YWJj") == 0, "%s", out);
     CHECK(chc_base64("abc", 3, out, 4) == -1, "too small");
 
-    if (failures) {
-        fprintf(stderr, "%d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    printf("url_proxy_test: %d checks passed\n", checks);
-    return 0;
+    return check_report("url_proxy_test");
 }

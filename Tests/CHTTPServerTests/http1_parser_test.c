@@ -2,24 +2,12 @@
  * exactly, malformed heads are errors at the byte they go wrong, and nothing reads past the buffer.
  * Built and run under AddressSanitizer and UBSan by scripts/test-c; each case copies its input into a
  * heap buffer of exactly its length so any over-read is caught. */
+#include "check.h"
 #include "chs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures = 0, checks = 0;
-
-#define CHECK(cond, ...)                                                                                    \
-    do {                                                                                                    \
-        checks++;                                                                                           \
-        if (!(cond)) {                                                                                      \
-            failures++;                                                                                     \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                           \
-            fprintf(stderr, __VA_ARGS__);                                                                   \
-            fputc('\n', stderr);                                                                            \
-        }                                                                                                   \
-    } while (0)
 
 static int parse_exact(const char *text, size_t len, chs_http1_request *request, chs_header *headers, size_t cap) {
     char *copy = malloc(len ? len : 1);
@@ -140,6 +128,5 @@ int main(void) {
             CHECK(rc <= (int)len && rc != 0, "mutation at %zu to %d returned %d", pos, byte, rc);
         }
     }
-    printf("%d passed, %d failed\n", checks - failures, failures);
-    return failures ? 1 : 0;
+    return check_report("http1_parser_test");
 }
