@@ -73,13 +73,11 @@ struct FilePageRelease {
         // Everything is worked out and opened first: see csc_release_file_pages for why.
         let ranges = chosen.map { csc_range(start: UInt($0.start), length: UInt($0.end - $0.start)) }
         let paths = onlyOurs(before)
-        let files = paths.map { open($0, O_RDONLY | O_CLOEXEC) }.filter { $0 >= 0 }
         for mapping in pageable(before) {
             // A kernel before 5.4 has no MADV_PAGEOUT (EINVAL): these pages then simply stay.
             _ = madvise(UnsafeMutableRawPointer(bitPattern: UInt(mapping.start)), Int(mapping.end - mapping.start), MADV_PAGEOUT)
         }
-        let failed = csc_release_file_pages(ranges, Int32(ranges.count), files, Int32(files.count))
-        for file in files { close(file) }
+        let failed = withOpened(paths) { csc_release_file_pages(ranges, Int32(ranges.count), $0, Int32($0.count)) }
         if failed != 0 {
             return Outcome(rssBeforeKiB: before.rssKiB, rssAfterKiB: before.rssKiB, mappings: 0,
                            failure: "madvise(MADV_DONTNEED): \(String(cString: strerror(failed)))")
@@ -94,12 +92,14 @@ struct FilePageRelease {
     /// cached (what the code running meanwhile had read back ahead), and the same call 5 s later took it
     /// to 6.8 MiB, the pages in use.
     static func dropPageCache(_ paths: [String]) {
-        for path in paths {
-            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { continue }
-            _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
-            close(descriptor)
-        }
+        _ = withOpened(paths) { csc_release_file_pages(nil, 0, $0, Int32($0.count)) }
+    }
+
+    /// `body` with descriptors of the `paths` that open (read-only), closed after it.
+    private static func withOpened<T>(_ paths: [String], _ body: ([Int32]) -> T) -> T {
+        let files = paths.map { open($0, O_RDONLY | O_CLOEXEC) }.filter { $0 >= 0 }
+        defer { for file in files { close(file) } }
+        return body(files)
     }
 
     private static func readSmaps() throws -> PIDSmaps {

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
+import HostMetrics
 import Logging
 
 /// Runs FilePageRelease when its schedule says, from the sampling thread between passes (never on a
@@ -20,12 +18,12 @@ final class FilePageReleaser: @unchecked Sendable {
     private let logger: Logger
 
     init(interval: Double, logger: Logger) {
-        schedule = FilePageReleaseSchedule(interval: interval, startedAt: Self.now())
+        schedule = FilePageReleaseSchedule(interval: interval, startedAt: HostClock.monotonic())
         self.logger = logger
     }
 
     func afterPass() {
-        let now = Self.now()
+        let now = HostClock.monotonic()
         if !dropAgain.isEmpty {
             FilePageRelease.dropPageCache(dropAgain)
             if now >= dropUntil { dropAgain = [] }
@@ -48,11 +46,5 @@ final class FilePageReleaser: @unchecked Sendable {
     private static func mib(_ kib: UInt64) -> String {
         let tenths = (kib * 10 + 512) / 1024
         return "\(tenths / 10).\(tenths % 10)"
-    }
-
-    private static func now() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }
