@@ -86,9 +86,14 @@ def status_kib(pid, field):
     return 0
 
 
-def cpu_ticks(pid):
+def stat_fields(pid):
+    """/proc/PID/stat's fields after the command name (which may hold spaces): state is [0]."""
     with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
+        return f.read().rsplit(")", 1)[1].split()
+
+
+def cpu_ticks(pid):
+    fields = stat_fields(pid)
     return int(fields[11]) + int(fields[12])  # utime, stime
 
 
@@ -319,8 +324,7 @@ def rollup_kib(pid):
 
 
 def major_faults(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        return int(f.read().rsplit(")", 1)[1].split()[9])
+    return int(stat_fields(pid)[9])  # majflt
 
 
 ring_growth_kib = None  # set by history_ring(): what filling an hour of history adds to the anonymous memory
