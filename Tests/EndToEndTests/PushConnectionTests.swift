@@ -47,17 +47,8 @@ import Testing
         defer { _ = agent.stop() }
         #expect(try receiver.wait { ($0["batches"] as? [Any])?.isEmpty == false })
         // 3 s ahead, written to the second: between 2 and 3 s from the answer; the backoff alone is 1 s.
-        try receiver.control(["mode": "429", "retry_after": 3, "retry_after_date": true])
-        #expect(try receiver.wait { state in (state["requests"] as? [[Any]] ?? []).contains { ($0[3] as? Int) == 429 } })
-        try receiver.control(["mode": "ok"])
-        let requests = try receiver.state()["requests"] as? [[Any]] ?? []
-        let refused = try #require(requests.last { ($0[3] as? Int) == 429 }?[0] as? Double)
-        #expect(try receiver.wait { state in
-            (state["requests"] as? [[Any]] ?? []).contains { ($0[0] as? Double ?? 0) > refused && ($0[3] as? Int) == 201 }
-        })
-        let after = (try receiver.state()["requests"] as? [[Any]] ?? []).filter { !(($0[2] as? String) ?? "").hasPrefix("/_") }
-        let next = try #require(after.first { ($0[0] as? Double ?? 0) > refused }?[0] as? Double)
-        #expect(next - refused >= 1.9, "next request \(next - refused) s after the 429 with an HTTP-date 3 s ahead")
+        let gap = try receiver.secondsFromARefusalToTheNextRequest(["retry_after": 3, "retry_after_date": true])
+        #expect(gap >= 1.9, "next request \(gap) s after the 429 with an HTTP-date 3 s ahead")
     }
 
     @Test func certificateVerificationSaysWhyItFailedAndCanBeTurnedOff() throws {

@@ -108,22 +108,8 @@ import Testing
         let agent = try RunningAgent(environment: pushEnvironment(receiver))
         defer { _ = agent.stop() }
         #expect(try receiver.wait { ($0["batches"] as? [Any])?.isEmpty == false })
-        try receiver.control(["mode": "429", "retry_after": 3])
-        #expect(try receiver.wait { state in
-            (state["requests"] as? [[Any]] ?? []).contains { ($0[3] as? Int) == 429 }
-        })
-        // Back to normal at once: any request the agent makes before Retry-After is up is then answered
-        // 201 and shows below as too soon (a pause here would have answered it 429, hiding it).
-        try receiver.control(["mode": "ok"])
-        let requests = try receiver.state()["requests"] as? [[Any]] ?? []
-        let refused = try #require(requests.last { ($0[3] as? Int) == 429 }?[0] as? Double)
-        #expect(try receiver.wait { state in
-            (state["requests"] as? [[Any]] ?? []).contains { ($0[0] as? Double ?? 0) > refused && ($0[3] as? Int) == 201 }
-        })
-        // The receiver logs the test's own /_control calls too; only the agent's requests count.
-        let after = (try receiver.state()["requests"] as? [[Any]] ?? []).filter { !(($0[2] as? String) ?? "").hasPrefix("/_") }
-        let next = try #require(after.first { ($0[0] as? Double ?? 0) > refused }?[0] as? Double)
-        #expect(next - refused >= 2.9, "next request \(next - refused) s after the 429 with Retry-After: 3")
+        let gap = try receiver.secondsFromARefusalToTheNextRequest(["retry_after": 3])
+        #expect(gap >= 2.9, "next request \(gap) s after the 429 with Retry-After: 3")
     }
 
     @Test func aRefusedRegistrationIsAskedAgainEverLessOftenAndLoggedOnce() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Tests/Receiver/receiver.py running on a port of its own: the dashboard, as the tests meet it.
 final class Receiver: PolledReceiver {
@@ -26,6 +27,24 @@ final class Receiver: PolledReceiver {
 
     /// Accepted metric items, in arrival order.
     func metrics() throws -> [[String: Any]] { try state()["metrics"] as? [[String: Any]] ?? [] }
+
+    /// Answers 429 with `control`'s Retry-After until the agent has been refused once, then 201 again at
+    /// once (any request the agent makes before Retry-After is up is then answered 201 and counts as too
+    /// soon; a pause would have answered it 429, hiding it), and returns the seconds from the refusal to
+    /// the agent's next request. The test's own /_control calls, which the receiver logs too, do not count.
+    func secondsFromARefusalToTheNextRequest(_ control: [String: Any]) throws -> Double {
+        try self.control(["mode": "429"].merging(control) { $1 })
+        #expect(try wait { state in (state["requests"] as? [[Any]] ?? []).contains { ($0[3] as? Int) == 429 } })
+        try self.control(["mode": "ok"])
+        let requests = try state()["requests"] as? [[Any]] ?? []
+        let refused = try #require(requests.last { ($0[3] as? Int) == 429 }?[0] as? Double)
+        #expect(try wait { state in
+            (state["requests"] as? [[Any]] ?? []).contains { ($0[0] as? Double ?? 0) > refused && ($0[3] as? Int) == 201 }
+        })
+        let after = (try state()["requests"] as? [[Any]] ?? []).filter { !(($0[2] as? String) ?? "").hasPrefix("/_") }
+        let next = try #require(after.first { ($0[0] as? Double ?? 0) > refused }?[0] as? Double)
+        return next - refused
+    }
 
     deinit {
         // SIGKILL, not SIGTERM: the test runner ignores SIGTERM, and a child inherits that through exec.
