@@ -25,6 +25,8 @@ public final class FilesystemCollector: RegisteredCollector {
     }
 
     private let proc: KeptFiles
+    /// PID 1's mounts are the host's when /proc is the host's; /proc/self would be ours.
+    private let mountTable: WatchedMountTable
     private let rootfs: FileTree
     private let statFS: StatFS
     /// The mounts chosen from the mount table and filesystem types as last read: both seldom change, and a
@@ -33,13 +35,13 @@ public final class FilesystemCollector: RegisteredCollector {
 
     public init(proc: FileTree, rootfs: FileTree, statFS: StatFS = StatFS()) {
         self.proc = KeptFiles(proc)
+        self.mountTable = WatchedMountTable(proc, candidates: ["1/mounts", "self/mounts"])
         self.rootfs = rootfs
         self.statFS = statFS
     }
 
     public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
-        // PID 1's mounts are the host's when /proc is the host's; /proc/self would be ours.
-        let mountsFile = try (try? proc.read("1/mounts")) ?? proc.read("self/mounts")
+        let mountsFile = try mountTable.read()
         let typesFile = try proc.read("filesystems")
         let real: [Mounts.Entry], node: [NodeMount]
         if let chosen, chosen.mounts == mountsFile, chosen.types == typesFile {
