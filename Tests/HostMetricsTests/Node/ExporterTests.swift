@@ -66,6 +66,12 @@ import Testing
         return count
     }
 
+    /// Linux 6.2 and later give /proc/PID/fd's size as the number of open descriptors.
+    static var kernelCountsDescriptorsInSize: Bool {
+        let version = ((try? Uname.current())?.release ?? "").split(separator: ".").prefix(2).compactMap { Int($0.prefix { $0.isNumber }) }
+        return version.count == 2 && (version[0], version[1]) >= (6, 2)
+    }
+
     /// Values as client_golang computes them, checked against what the test reads itself; values that
     /// move (memory, descriptors, while other tests run in parallel) are compared once a reading before
     /// and one after agree.
@@ -101,7 +107,12 @@ import Testing
             // Other tests run in this process at the same time and may open a file and close it again between
             // the two readings: a reading that differs is tried again; one must agree exactly.
             // The listing counts its own descriptor; the collector's count has no such extra.
+            // Both ways of counting: the directory's size (from Linux 6.2; none before) and the poll.
+            let table = try PIDStatus.fdTableSize(try FileTree(root: "/proc").read("self/status"))
+            let counts = (ExporterCollector.countBySize(of: "/proc/self/fd"), collector.countByPolling(tableSize: table))
             guard samples.value("process_open_fds") == Double(fdsBefore - 1),
+                counts.0 == (Self.kernelCountsDescriptorsInSize ? fdsBefore - 1 : nil), counts.1 == fdsBefore - 1,
+                Self.listedDescriptors() == fdsBefore,
                 samples.value("process_virtual_memory_bytes") == vmSizeBefore * 1024,
                 samples.value("process_virtual_memory_bytes") == Double(before[20])!
             else { continue }
