@@ -59,4 +59,21 @@ import Testing
         let neverDue = [0, 60, 1e6].map { never.due(at: $0) }
         #expect(neverDue == [false, false, false])
     }
+
+    @Test func thePageCacheGoesAgainAtDoublingGapsForTwoMinutes() {
+        var followUp = PageCacheFollowUp(releasedAt: 100)
+        // Passes every 5 s: drops 5, 10, 20, 40 and 80 s after the release, then none.
+        let times = stride(from: 105.0, through: 300, by: 5)
+        let dropped = times.filter { followUp.due(at: $0) }
+        #expect(dropped == [105, 110, 120, 140, 180])
+        #expect(followUp.finished)
+    }
+
+    @Test func aLatePassDropsOnceAndTheGapsGoOnFromTheRelease() {
+        var followUp = PageCacheFollowUp(releasedAt: 0)
+        // A pass 50 s late (a stopped process) drops once, not once per gap it missed.
+        let due = [4.9, 55, 56, 79.9, 80, 119, 160].map { followUp.due(at: $0) }
+        #expect(due == [false, true, false, false, true, false, false])
+        #expect(followUp.finished)
+    }
 }
