@@ -14,7 +14,6 @@ Prints one JSON report (the largest difference seen per check, and every failure
 """
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ import psutil
 from prometheus_client.parser import text_string_to_metric_families
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Support"))
-from peers import get, start_agent, start_node_exporter  # noqa: E402
+from peers import await_pass_after, get, start_agent, start_node_exporter  # noqa: E402
 
 AGENT, NODE_EXPORTER = sys.argv[1], sys.argv[2]
 INTERVAL = 2.0
@@ -58,18 +57,6 @@ while True:
     time.sleep(0.001)
 """])
 try:
-    def agent_collection_time():
-        text = get(agent_url + "/metrics?collect[]=cpu")
-        return float(re.search(r"^shelteragent_last_collection_timestamp_seconds (\S+)$", text, re.M).group(1))
-
-    def await_collection_after(moment):
-        """Blocks until the agent has published a pass that began after `moment` (wall clock)."""
-        limit = time.monotonic() + 3 * INTERVAL
-        while agent_collection_time() <= moment:
-            if time.monotonic() > limit:
-                sys.exit("the agent published no new pass")
-            time.sleep(0.002)
-
     def agent_snapshot():
         """/metrics, the JSON snapshot and the process list, all of one pass."""
         while True:
@@ -90,9 +77,9 @@ try:
         }
 
     # --- point reads, bracketed -------------------------------------------------------------------------
-    await_collection_after(0)
+    await_pass_after(agent_url, INTERVAL, 0)
     node_before, psutil_before = scrape(node_url), psutil_counters()
-    await_collection_after(time.time())
+    await_pass_after(agent_url, INTERVAL, time.time())
     ours, snapshot, _ = agent_snapshot()
     node_after, psutil_after = scrape(node_url), psutil_counters()
 
@@ -186,10 +173,10 @@ try:
 
     # --- one interval: psutil's window aligned on the agent's ---------------------------------------------
     me = psutil.Process(burner.pid)
-    await_collection_after(time.time())
+    await_pass_after(agent_url, INTERVAL, time.time())
     psutil.cpu_percent(None)
     me.cpu_percent(None)
-    await_collection_after(time.time())
+    await_pass_after(agent_url, INTERVAL, time.time())
     host_percent, burner_percent, memory = psutil.cpu_percent(None), me.cpu_percent(None), psutil.virtual_memory()
     burner_rss = me.memory_info().rss
     _, snapshot, processes = agent_snapshot()

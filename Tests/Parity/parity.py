@@ -13,7 +13,6 @@ Prints one JSON report; exits 1 on any failure.
 """
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -22,7 +21,7 @@ import time
 from prometheus_client.parser import text_string_to_metric_families
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Support"))
-from peers import get, start_agent, start_node_exporter  # noqa: E402
+from peers import await_pass_after, get, start_agent, start_node_exporter  # noqa: E402
 
 AGENT, NODE_EXPORTER = sys.argv[1], sys.argv[2]
 INTERVAL = 2.0
@@ -87,20 +86,9 @@ agent, agent_url = start_agent(AGENT, INTERVAL, {"TEXTFILE_DIRECTORY": textfiles
 node, node_url = start_node_exporter(NODE_EXPORTER, [f"--collector.textfile.directory={textfiles}"])
 failures = []
 try:
-    def collected_at():
-        text = get(agent_url + "/metrics?collect[]=cpu")
-        return float(re.search(r"^shelteragent_last_collection_timestamp_seconds (\S+)$", text, re.M).group(1))
-
-    def await_pass_after(moment):
-        limit = time.monotonic() + 3 * INTERVAL
-        while collected_at() <= moment:
-            if time.monotonic() > limit:
-                sys.exit("the agent published no new pass")
-            time.sleep(0.002)
-
-    await_pass_after(0)
+    await_pass_after(agent_url, INTERVAL, 0)
     node_families, before = read_page(node_url)
-    await_pass_after(time.time())
+    await_pass_after(agent_url, INTERVAL, time.time())
     whole_by = time.monotonic() + 30
     while True:  # one pass, whole: the page's collection time the same before and after reading it
         if time.monotonic() > whole_by:

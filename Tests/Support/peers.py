@@ -3,6 +3,7 @@ so each says what it measures rather than how the parties come up."""
 import re
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 
@@ -49,3 +50,19 @@ def start_node_exporter(binary, arguments=()):
                 node.kill()
                 raise SystemExit("node_exporter did not start")
             time.sleep(0.05)
+
+
+def collection_time(agent_url):
+    """When the agent's last published pass began (wall clock), by its own metric."""
+    text = get(agent_url + "/metrics?collect[]=cpu")
+    return float(re.search(r"^shelteragent_last_collection_timestamp_seconds (\S+)$", text, re.M).group(1))
+
+
+def await_pass_after(agent_url, interval, moment):
+    """Blocks until the agent has published a pass that began after `moment` (wall clock); ends the check
+    after three intervals without one."""
+    limit = time.monotonic() + 3 * interval
+    while collection_time(agent_url) <= moment:
+        if time.monotonic() > limit:
+            sys.exit("the agent published no new pass")
+        time.sleep(0.002)
