@@ -11,7 +11,8 @@ public final class ProcessCollector: RegisteredCollector {
     public static let info = CollectorInfo(
         name: "processes",
         reads: [
-            "proc/PID/stat (every process)", "proc/PID/statm, io, cmdline (the top N)",
+            "proc (listed when loadavg's task count or last PID moved)", "proc/PID/stat (every process)",
+            "proc/PID/statm, io, cmdline (the top N)",
             "proc/PID/status (owner, once a minute)", "rootfs/etc/passwd",
         ],
         exports: ["shelteragent_process_*", "shelteragent_processes"])
@@ -32,6 +33,7 @@ public final class ProcessCollector: RegisteredCollector {
     /// stat, uptime, meminfo: read every pass through kept descriptors.
     private let kernel: KeptFiles
     private let files: ProcessFiles
+    private let listing: ProcessListing
     private let topN: Int
     private let scrubber: CommandLineScrubber
     private let users: UserNames
@@ -53,6 +55,7 @@ public final class ProcessCollector: RegisteredCollector {
         self.proc = roots.proc
         self.kernel = KeptFiles(roots.proc)
         self.files = ProcessFiles(proc: roots.proc)
+        self.listing = ProcessListing(proc: roots.proc)
         self.topN = topN
         self.scrubber = scrubber
         self.users = UserNames(rootfs: roots.rootfs)
@@ -104,12 +107,11 @@ public final class ProcessCollector: RegisteredCollector {
 
     /// /proc/PID/stat of every process; a PID that exits between listing and reading is skipped.
     private func scanStats() -> [PIDStat] {
-        let names = (try? proc.list("")) ?? []
+        let pids = listing.pids()
         var stats: [PIDStat] = []
-        stats.reserveCapacity(names.count)
-        var listed = Set<Int32>(minimumCapacity: names.count)
-        for name in names {
-            guard let pid = Int32(name), pid > 0 else { continue }
+        stats.reserveCapacity(pids.count)
+        var listed = Set<Int32>(minimumCapacity: pids.count)
+        for pid in pids {
             listed.insert(pid)
             if let bytes = files.read(pid, .stat), let stat = try? PIDStat.parse(bytes) { stats.append(stat) }
         }
