@@ -29,8 +29,8 @@ public final class OSCollector: RegisteredCollector {
     private let proc: KeptFiles
     private let uname: () throws(SystemCallError) -> Uname
     private let timex: () throws(SystemCallError) -> TimexReading
-    /// The last file read and what it parsed to: os-release changes only on upgrades.
-    private var cached: (bytes: [UInt8], release: OSRelease)?
+    /// The last file read, what it parsed to and its samples: os-release changes only on upgrades.
+    private var cached: (bytes: [UInt8], release: OSRelease, samples: MetricSamples)?
 
     init(
         roots: HostRoots, uname: @escaping () throws(SystemCallError) -> Uname,
@@ -43,14 +43,15 @@ public final class OSCollector: RegisteredCollector {
     }
 
     public func collect(into snapshot: inout Snapshot, at instant: SampleInstant) throws {
-        let release = try readRelease()
+        let read = try readRelease()
+        let release = read?.release
         let names = try? uname()
         var system = SystemSummary(
             osName: release.flatMap { $0.fields["PRETTY_NAME"] ?? $0.fields["NAME"] }, kernelRelease: names?.release,
             machine: names?.machine, bootTimeSeconds: snapshot.cpu?.kernel.bootTimeSeconds,
             clockSynchronized: (try? timex())?.isSynchronized)
         if let uptime = try proc.readIfPresent("uptime") { system.uptimeSeconds = try Uptime.parse(uptime).seconds }
-        snapshot.setSection(name, OSSection(samples: release.map(Self.samples) ?? MetricSamples(), system: system))
+        snapshot.setSection(name, OSSection(samples: read?.samples ?? MetricSamples(), system: system))
     }
 
     static func samples(_ release: OSRelease) -> MetricSamples {
@@ -61,14 +62,15 @@ public final class OSCollector: RegisteredCollector {
         return samples
     }
 
-    /// The first os-release that exists; `nil` when neither does.
-    private func readRelease() throws -> OSRelease? {
+    /// The first os-release that exists, and its samples; `nil` when neither does.
+    private func readRelease() throws -> (release: OSRelease, samples: MetricSamples)? {
         for file in Self.files {
             guard let bytes = try rootfs.readIfPresent(file) else { continue }
-            if let cached, cached.bytes == bytes { return cached.release }
+            if let cached, cached.bytes == bytes { return (cached.release, cached.samples) }
             let release = try OSRelease.parse(bytes, file: file)
-            cached = (bytes, release)
-            return release
+            let samples = Self.samples(release)
+            cached = (bytes, release, samples)
+            return (release, samples)
         }
         return nil
     }
