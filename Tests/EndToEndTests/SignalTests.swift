@@ -87,3 +87,20 @@ import Testing
         #expect(took.allSatisfy { $0 < 2 }, "stop took \(took) s")
     }
 }
+
+/// What a test leaves behind when an agent does not stop: enough to tell where it hangs.
+@Suite struct HangReportTests {
+    @Test func namesEachThreadWithItsStateAndWaitChannel() throws {
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        sleeper.arguments = ["60"]
+        try sleeper.run()
+        defer { kill(sleeper.processIdentifier, SIGKILL) }
+        let report = RunningAgent.hangReport(sleeper.processIdentifier)
+        let pid = sleeper.processIdentifier
+        #expect(report.contains("\(pid) sleep State:"), "\(report)")
+        #expect(report.contains("wchan="), "\(report)")
+        // gdb is installed by .ci/run for these backtraces.
+        #expect(report.contains("#0 "), "gdb's backtrace: \(report)")
+    }
+}

@@ -142,16 +142,40 @@ final class RunningAgent {
     func get(_ path: String, _ extra: [String] = []) throws -> HTTPResult { try curl(baseURL + path, extra) }
 
     /// SIGTERM, then the exit status and what it logged since start-up. An agent still running after 10 s
-    /// is killed, so a shutdown bug fails the test (status 9) instead of hanging the suite.
+    /// is killed, so a shutdown bug fails the test (status 9) instead of hanging the suite; what each of its
+    /// threads was doing is added to the log first (`hangReport`), for a hang seen once and never again.
     func stop() -> (status: Int32, log: String) {
         process.terminate()
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning && Date() < deadline { usleep(10_000) }
+        let report = process.isRunning ? Self.hangReport(process.processIdentifier) : ""
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         if ownsDirectory { try? FileManager.default.removeItem(atPath: directory) }
-        return (process.terminationStatus, log)
+        return (process.terminationStatus, log + report)
+    }
+
+    /// Each thread's name, state, wait channel and kernel stack (root only), and gdb's backtraces where gdb
+    /// is installed (bounded: a stuck gdb must not hang the suite in turn).
+    static func hangReport(_ pid: Int32) -> String {
+        var report = "\n--- still running 10 s after SIGTERM: its threads ---\n"
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        for task in tasks.sorted() {
+            let read = { (file: String) in
+                (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/\(file)", encoding: .utf8)) ?? "?"
+            }
+            let state = read("status").split(separator: "\n").first { $0.hasPrefix("State:") } ?? "?"
+            report += "\(task) \(read("comm").trimmingCharacters(in: .whitespacesAndNewlines)) \(state) wchan=\(read("wchan"))\n"
+            report += read("stack")
+        }
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb"),
+            let traces = try? run(
+                "/usr/bin/timeout", ["20", "/usr/bin/gdb", "-batch", "-p", "\(pid)", "-ex", "thread apply all bt"])
+        {
+            report += traces.stdout
+        }
+        return report
     }
 
     /// SIGKILL: no flush, no goodbye; what a crash or an OOM kill does.
