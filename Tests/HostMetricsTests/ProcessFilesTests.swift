@@ -51,6 +51,18 @@ import Testing
         #expect(files.openCount == 0, "a process the listing no longer shows is let go")
     }
 
+    @Test func schedstatIsKeptWithStatWhateverTheTableShows() throws {
+        let files = ProcessFiles(proc: FileTree(root: "/proc"))
+        #expect(!files.keeps(2))
+        _ = try #require(files.read(2, .stat))  // kthreadd
+        #expect(files.keeps(2))
+        let line = String(decoding: try #require(files.read(2, .schedstat)), as: UTF8.self)
+        #expect(line.split(separator: " ").count == 3, "\(line)")
+        #expect(files.openCount == 2)
+        files.keepDetails(only: [])
+        #expect(files.openCount == 2, "schedstat is the scan's, not a detail of the table's")
+    }
+
     @Test func aLongCommandLineIsReadWhole() throws {
         let (child, arguments) = try Self.sleeper([String(repeating: "x", count: 10_000)])
         defer { Self.stop(child) }

@@ -7,8 +7,9 @@
 ///
 /// Opening a /proc file costs more than the kernel's generating its text (measured here, per file: stat
 /// 6.7 µs to open, read and close against 2.7 µs to pread a kept descriptor; statm 4.4 against 0.7; io 5.7
-/// against 1.5). stat stays open for every process; statm, io and cmdline only for the processes the table
-/// shows, which `keepDetails(only:)` names after each pass. A descriptor stays bound to its process: once
+/// against 1.5). stat stays open for every process, and schedstat for kernel threads
+/// (`IdleKernelThreads`); statm, io and cmdline only for the processes the table shows, which
+/// `keepDetails(only:)` names after each pass. A descriptor stays bound to its process: once
 /// that exits, reading fails with ESRCH, so a reused PID is never read through an old descriptor; all of
 /// the PID's descriptors are closed and its files opened again by path. Details are kept only while the
 /// PID's stat is, so they all belong to the process that stat was first read from. Descriptors are capped
@@ -16,15 +17,19 @@
 /// that are not procfs (fixtures), each file is opened, read and closed.
 final class ProcessFiles {
     enum File: Int, CaseIterable {
-        case stat, statm, io, cmdline
+        case stat, schedstat, statm, io, cmdline
         var name: String {
             switch self {
             case .stat: "stat"
+            case .schedstat: "schedstat"
             case .statm: "statm"
             case .io: "io"
             case .cmdline: "cmdline"
             }
         }
+
+        /// Read for every process the scan lists (schedstat: its kernel threads), not only those shown.
+        var isScanned: Bool { self == .stat || self == .schedstat }
     }
 
     private let proc: FileTree
@@ -80,15 +85,18 @@ final class ProcessFiles {
         return buffer.bytes[..<count]
     }
 
+    /// Whether `pid`'s stat is read through a kept descriptor (and so its other files may be).
+    func keeps(_ pid: Int32) -> Bool { kept[pid] != nil }
+
     /// Closes every descriptor of the processes the last listing did not show.
     func keep(only listed: Set<Int32>) {
         for pid in kept.keys where !listed.contains(pid) { forget(pid) }
     }
 
-    /// Closes the detail descriptors (all but stat) of processes that are not in the table any more.
+    /// Closes the detail descriptors (all but the scan's) of processes that are not in the table any more.
     func keepDetails(only shown: Set<Int32>) {
         for (pid, descriptors) in kept where !shown.contains(pid) {
-            for file in File.allCases where file != .stat && descriptors[file.rawValue] >= 0 {
+            for file in File.allCases where !file.isScanned && descriptors[file.rawValue] >= 0 {
                 close(descriptors[file.rawValue])
                 kept[pid]?[file.rawValue] = -1
                 openCount -= 1

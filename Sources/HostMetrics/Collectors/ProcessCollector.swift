@@ -2,16 +2,18 @@ import API
 
 /// Every process's CPU share and memory, with details for the busiest.
 ///
-/// Ranking reads only /proc/PID/stat for every process; statm (exact RSS), io and cmdline are read for the
-/// top N by CPU and the top N by memory only, which is what keeps a pass cheap on a host with thousands
-/// of processes, and status (the user) only when a process enters the table and once a minute after.
+/// Ranking reads only /proc/PID/stat for every process (a kernel thread's only once it has run again:
+/// `IdleKernelThreads`); statm (exact RSS), io and cmdline are read for the top N by CPU and the top N by
+/// memory only, which is what keeps a pass cheap on a host with thousands of processes, and status (the
+/// user) only when a process enters the table and once a minute after.
 /// CPU share comes from the change in a process's ticks between passes, keyed by PID and start time so a
 /// reused PID starts fresh instead of inheriting another process's ticks.
 public final class ProcessCollector: RegisteredCollector {
     public static let info = CollectorInfo(
         name: "processes",
         reads: [
-            "proc (listed when loadavg's task count or last PID moved)", "proc/PID/stat (every process)",
+            "proc (listed when loadavg's task count or last PID moved)",
+            "proc/PID/stat (every process; a kernel thread's when its schedstat moved)",
             "proc/PID/statm, io, cmdline (the top N)",
             "proc/PID/status (owner, once a minute)", "rootfs/etc/passwd",
         ],
@@ -34,6 +36,7 @@ public final class ProcessCollector: RegisteredCollector {
     private let kernel: KeptFiles
     private let files: ProcessFiles
     private let listing: ProcessListing
+    private var kernelThreads = IdleKernelThreads()
     private let topN: Int
     private let scrubber: CommandLineScrubber
     private let users: UserNames
@@ -113,9 +116,21 @@ public final class ProcessCollector: RegisteredCollector {
         var listed = Set<Int32>(minimumCapacity: pids.count)
         for pid in pids {
             listed.insert(pid)
-            if let bytes = files.read(pid, .stat), let stat = try? PIDStat.parse(bytes) { stats.append(stat) }
+            // Only through a kept descriptor: opening schedstat by path would cost more than stat saves.
+            let schedstat = kernelThreads.isKnown(pid) && files.keeps(pid) ? files.read(pid, .schedstat).map(Array.init) : nil
+            if let schedstat, let stat = kernelThreads.unchanged(pid, schedstat: schedstat) {
+                stats.append(stat)
+                continue
+            }
+            guard let bytes = files.read(pid, .stat), let stat = try? PIDStat.parse(bytes) else {
+                kernelThreads.forget(pid)
+                continue
+            }
+            stats.append(stat)
+            kernelThreads.saw(stat, schedstatBefore: schedstat)
         }
         files.keep(only: listed)
+        kernelThreads.keep(only: listed)
         return stats
     }
 
