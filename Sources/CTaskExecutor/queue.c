@@ -78,6 +78,11 @@ struct cte_job *cte_timers_pop_due(struct cte_timers *timers, uint64_t now) {
     return job;
 }
 
+void cte_timers_release(struct cte_timers *timers) {
+    free(timers->heap);
+    *timers = (struct cte_timers){0};
+}
+
 uint64_t cte_deadline_ns(long long seconds, long long nanoseconds) {
     if (seconds < 0 || (seconds == 0 && nanoseconds <= 0)) return 0;
     if ((unsigned long long)seconds >= UINT64_MAX / 1000000000ull - 1) return UINT64_MAX;

@@ -60,7 +60,7 @@ import Testing
     @Test func delayedJobsComeDueInDeadlineOrderAndNotBefore() {
         let jobs = Jobs(priorities: [0x15, 0x15, 0x15, 0x15])
         var timers = cte_timers()
-        defer { free(timers.heap) }
+        defer { cte_timers_release(&timers) }
         #expect(cte_timers_next(&timers) == UInt64.max, "no deadline when empty")
         for (index, deadline) in [(0, 5_000), (1, 1_000), (2, 9_000), (3, 3_000)] {
             #expect(cte_timers_push(&timers, UInt64(deadline), jobs[index]) == 0)
@@ -81,7 +81,7 @@ import Testing
     @Test func equalDeadlinesComeDueInArrivalOrder() {
         let jobs = Jobs(priorities: Array(repeating: 0x15, count: 6))
         var timers = cte_timers()
-        defer { free(timers.heap) }
+        defer { cte_timers_release(&timers) }
         for index in 0..<6 { #expect(cte_timers_push(&timers, 7, jobs[index]) == 0) }
         var order: [Int] = []
         while let job = cte_timers_pop_due(&timers, 7) { order.append(jobs.index(of: job)!) }
@@ -93,7 +93,7 @@ import Testing
     @Test func manyDeadlinesComeBackSorted() {
         let jobs = Jobs(priorities: Array(repeating: 0x15, count: 500))
         var timers = cte_timers()
-        defer { free(timers.heap) }
+        defer { cte_timers_release(&timers) }
         var generator = SystemRandomNumberGenerator()
         var deadlines: [UInt64: Int] = [:]
         for index in 0..<jobs.count {

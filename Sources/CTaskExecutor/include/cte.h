@@ -66,6 +66,9 @@ uint64_t cte_timers_next(const struct cte_timers *timers);
 /* Removes and returns the earliest job whose deadline is at or before `now`, or NULL. */
 struct cte_job *cte_timers_pop_due(struct cte_timers *timers, uint64_t now);
 
+/* Frees the heap's storage (tests; the executor's heaps live as long as the process). */
+void cte_timers_release(struct cte_timers *timers);
+
 /* A deadline as the runtime gives it (seconds and nanoseconds on a clock), in nanoseconds; 0 for an
  * instant before the clock's start, UINT64_MAX past what 64 bits hold. */
 uint64_t cte_deadline_ns(long long seconds, long long nanoseconds);
