@@ -60,6 +60,15 @@ final class DashboardClient: @unchecked Sendable {
     /// not held up by a slow dashboard. `false` allows requests again (the final flush).
     func abortRequests(_ abort: Bool) { chc_client_abort(client, abort ? 1 : 0) }
 
+    /// Runs `body` on the requests' thread, after any request under way, and returns its value: the push
+    /// spool's reads and fdatasyncs, which the agent's one executor thread must not wait for (an append
+    /// holds the spool's lock across its fdatasync, and a slow disk would hold every task, SIGTERM's too).
+    func offload<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            thread.run { continuation.resume(returning: body()) }
+        }
+    }
+
     /// `timeout` shortens the configured one (the final flush at shutdown has a deadline). `contentType`
     /// replaces JSON's (remote write's protobuf), and `headers` ("Name: value") are added.
     func send(
