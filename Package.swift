@@ -48,8 +48,8 @@ let package = Package(
         // Snappy block compression for remote write: Debian's libsnappy (libsnappy-dev), loaded with dlopen
         // on first use so that an agent without REMOTE_WRITE_URL never needs or maps it (snappy.c).
         .target(name: "CSnappy", linkerSettings: [.linkedLibrary("dl")]),
-        // The executor for Swift concurrency: one thread (the main one) instead of libdispatch's pool, through
-        // the runtime's enqueue hooks.
+        // The executor for Swift concurrency: one thread (the main one) instead of libdispatch's pool, behind
+        // the runtime's enqueue hooks and the default task executor (Sources/Agent/AgentExecutorFactory.swift).
         .target(name: "CTaskExecutor"),
         // The system calls Swift's Glibc module does not declare (adjtimex), behind plain structs.
         .target(name: "CSystemCalls"),
