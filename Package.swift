@@ -48,6 +48,9 @@ let package = Package(
         // Snappy block compression for remote write: Debian's libsnappy (libsnappy-dev), loaded with dlopen
         // on first use so that an agent without REMOTE_WRITE_URL never needs or maps it (snappy.c).
         .target(name: "CSnappy", linkerSettings: [.linkedLibrary("dl")]),
+        // The executor for Swift concurrency: one thread (the main one) instead of libdispatch's pool, behind
+        // the runtime's enqueue hooks and the default task executor (Sources/Agent/AgentExecutorFactory.swift).
+        .target(name: "CTaskExecutor"),
         // The system calls Swift's Glibc module does not declare (adjtimex), behind plain structs.
         .target(name: "CSystemCalls"),
         // What the endpoint serves and what is pushed: models, routing, rendering. No I/O.
@@ -61,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "Agent",
             dependencies: [
-                "API", "HostMetrics", "CHTTPServer", "CHTTPClient", "CSnappy", "CSystemCalls",
+                "API", "HostMetrics", "CHTTPServer", "CHTTPClient", "CSnappy", "CSystemCalls", "CTaskExecutor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -82,7 +85,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(
-            name: "AgentTests", dependencies: ["Agent", "API", .product(name: "Logging", package: "swift-log")]),
+            name: "AgentTests", dependencies: ["Agent", "API", "CTaskExecutor", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EndToEndTests", dependencies: ["Agent"], exclude: ["Golden"]),
         // Tests/CHTTPServerTests and Tests/CHTTPClientTests (C, run under sanitizers by scripts/test-c, with
         // Tests/CTestSupport's CHECK) and Tests/Contract (Python) are not SwiftPM targets.

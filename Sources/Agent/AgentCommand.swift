@@ -6,10 +6,9 @@ import ArgumentParser
 import HostMetrics
 import Logging
 import ServiceLifecycle
-import UnixSignals
 
-/// `shelter-agent`: collect host metrics every interval and serve them on a local endpoint.
-@main
+/// `shelter-agent`: collect host metrics every interval and serve them on a local endpoint. Run by
+/// `AgentMain` on the agent's own task executor.
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shelter-agent",
@@ -107,7 +106,7 @@ struct AgentCommand: AsyncParsableCommand {
 
     private func serve(_ settings: Settings, sampler: Sampler, sink: LogSink) async throws {
         // Trapped before anything else, so a SIGHUP from logrotate at any moment is handled, never fatal.
-        let signals = await UnixSignalsSequence(trapping: SignalService.trapped)
+        let signals = SignalService.trap()
         let logger = Logger(label: "agent")
         let store = SnapshotStore(historyCapacity: settings.historyCapacity)
         let push: PushPipeline?
@@ -192,9 +191,9 @@ struct AgentCommand: AsyncParsableCommand {
                     endpoint.streams.broadcast(snapshot) { server.send(toStreams: $0, $1) }
                     rotation?.check(force: false)
                 }, afterPass: releaser.afterPass))
-        let group = ServiceGroup(
-            services: services,
-            gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+        // SIGTERM and SIGINT come from SignalThread rather than the group's own trap (a libdispatch source).
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        SignalThread.onShutdown { _ in Task { await group.triggerGracefulShutdown() } }
         try await group.run()
         logger.info("stopped")
     }

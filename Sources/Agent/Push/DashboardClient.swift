@@ -1,13 +1,12 @@
 import CHTTPClient
-import Dispatch
 
 /// Requests to the dashboard (and remote write's receiver) through the C client (Sources/CHTTPClient),
-/// one at a time on a thread of their own (it blocks, and the cooperative pool must not). Keeps one
-/// connection alive between requests.
+/// one at a time on a thread of their own (it blocks, and the agent's one executor thread must not). Keeps
+/// one connection alive between requests.
 final class DashboardClient: @unchecked Sendable {
-    // @unchecked: `client` is used only on `queue`.
+    // @unchecked: `client` is used only on `thread` (and freed there, after the last request).
     private let client: OpaquePointer
-    private let queue = DispatchQueue(label: "dashboard-client")
+    private let thread: WorkerThread
     let baseURL: String
     private let caFile: String?
     /// TLS client authentication (remote write's REMOTE_WRITE_CLIENT_CERT and _KEY): PEM files.
@@ -24,14 +23,16 @@ final class DashboardClient: @unchecked Sendable {
     }
 
     /// Throws when OpenSSL cannot be loaded (it is loaded on first use: pull-only never maps it).
+    /// `threadName` names the requests' thread (top -H).
     init(
         baseURL: String, caFile: String?, verifyTLS: Bool, connectTimeout: Double, totalTimeout: Double,
-        clientCertificate: ClientCertificate? = nil
+        clientCertificate: ClientCertificate? = nil, threadName: String = "push"
     ) throws(LibraryError) {
         guard let client = chc_client_new() else {
             throw LibraryError(reason: chc_library_error().map { String(cString: $0) } ?? "out of memory")
         }
         self.client = client
+        self.thread = WorkerThread(name: threadName)
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.caFile = caFile
         self.clientCertificate = clientCertificate
@@ -47,11 +48,26 @@ final class DashboardClient: @unchecked Sendable {
             connectTimeout: settings.pushConnectTimeout, totalTimeout: settings.pushTimeout)
     }
 
-    deinit { chc_client_free(client) }
+    deinit {
+        let client = UncheckedClient(pointer: client)
+        thread.finish { chc_client_free(client.pointer) }
+    }
+
+    /// The client, handed to its thread for the last time.
+    private struct UncheckedClient: @unchecked Sendable { let pointer: OpaquePointer }
 
     /// Ends the request under way at once (client.c wakes the client's poll); shutdown uses it so SIGTERM is
     /// not held up by a slow dashboard. `false` allows requests again (the final flush).
     func abortRequests(_ abort: Bool) { chc_client_abort(client, abort ? 1 : 0) }
+
+    /// Runs `body` on the requests' thread, after any request under way, and returns its value: the push
+    /// spool's reads and fdatasyncs, which the agent's one executor thread must not wait for (an append
+    /// holds the spool's lock across its fdatasync, and a slow disk would hold every task, SIGTERM's too).
+    func offload<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            thread.run { continuation.resume(returning: body()) }
+        }
+    }
 
     /// `timeout` shortens the configured one (the final flush at shutdown has a deadline). `contentType`
     /// replaces JSON's (remote write's protobuf), and `headers` ("Name: value") are added.
@@ -61,7 +77,7 @@ final class DashboardClient: @unchecked Sendable {
     ) async -> Answer {
         let extra = headers.isEmpty ? nil : headers.joined(separator: "\n")
         return await withCheckedContinuation { continuation in
-            queue.async { [self] in
+            thread.run { [self] in
                 continuation.resume(
                     returning: perform(method, path, body: body, token: token, timeout: timeout, contentType: contentType, headers: extra))
             }

@@ -212,18 +212,19 @@ final class Pusher: Service, @unchecked Sendable {
     /// samples are still waiting and the last send succeeded (keep draining).
     private func sendBacklog(deadline: Double?) async -> Bool {
         while true {
-            guard let batch = spool.nextBatch(limit: settings.batchMaxSamples) else { return false }
+            guard let batch = await client.offload({ [spool, settings] in spool.nextBatch(limit: settings.batchMaxSamples) })
+            else { return false }
             let remaining = deadline.map { $0 - HostClock.monotonic() }
             if let remaining, remaining <= 0 { return true }
             guard let body = DashboardPayloads.metrics(agentId: identity.agentId, batchId: batch.id, samples: batch.samples)
             else {
-                acknowledge(batch)  // nothing in it the dashboard could take (first samples without rates)
+                await acknowledge(batch)  // nothing in it the dashboard could take (first samples without rates)
                 continue
             }
             let (_, action) = await request("POST", "/metrics", body, token: token, timeout: remaining)
             switch action {
             case .send:
-                acknowledge(batch)
+                await acknowledge(batch)
                 status.update { report in
                     report.samplesSent += UInt64(batch.samples.count)
                     report.batchesSent += 1
@@ -234,7 +235,7 @@ final class Pusher: Service, @unchecked Sendable {
                 if left == 0 { return false }
                 if deadline == nil { return true }
             case .setAside(let code, let answer):
-                setAside(batch, body: body, status: code, answer: answer)
+                await setAside(batch, body: body, status: code, answer: answer)
             case .register, .halt:
                 await follow(action)
                 return false
@@ -245,12 +246,12 @@ final class Pusher: Service, @unchecked Sendable {
     }
 
     /// A position the spool cannot write is logged by the spool, once, and shows in health.
-    private func acknowledge(_ batch: Spool.Batch) {
-        spool.acknowledge(through: batch.last)
+    private func acknowledge(_ batch: Spool.Batch) async {
+        await client.offload { [spool] in spool.acknowledge(through: batch.last) }
     }
 
     /// A batch the dashboard refuses as invalid goes to rejected/ with the answer, and the queue moves on.
-    private func setAside(_ batch: Spool.Batch, body: [UInt8], status code: Int, answer: String) {
+    private func setAside(_ batch: Spool.Batch, body: [UInt8], status code: Int, answer: String) async {
         let directory = spool.directory + "/rejected"
         let path = "\(directory)/\(batch.id).json"
         var record = JSONWriter(pretty: true)
@@ -260,15 +261,20 @@ final class Pusher: Service, @unchecked Sendable {
             json.field("answer", answer)
             json.field("request", String(decoding: body, as: UTF8.self))
         }
-        do {
-            try DurableFile.makeDirectory(directory)
-            try DurableFile.replace(path, with: record.bytes, mode: 0o600)
-        } catch {
-            logger.error("cannot set aside rejected batch \(batch.id): \(error)")
+        let bytes = record.bytes
+        let failure = await client.offload { () -> String? in
+            do {
+                try DurableFile.makeDirectory(directory)
+                try DurableFile.replace(path, with: bytes, mode: 0o600)
+                return nil
+            } catch {
+                return "\(error)"
+            }
         }
+        if let failure { logger.error("cannot set aside rejected batch \(batch.id): \(failure)") }
         logger.error(
             "the dashboard refused batch \(batch.id) (\(batch.samples.count) samples) with HTTP \(code): \(answer.prefix(300)); set aside in \(path)")
-        acknowledge(batch)
+        await acknowledge(batch)
         status.update { $0.batchesRejected += 1 }
     }
 

@@ -30,7 +30,7 @@ final class RemoteWritePipeline: Sendable {
         let client = try DashboardClient(
             baseURL: remote.url, caFile: remote.caFile ?? settings.caFile, verifyTLS: settings.tlsVerify,
             connectTimeout: settings.pushConnectTimeout, totalTimeout: settings.pushTimeout,
-            clientCertificate: remote.clientCertificate)
+            clientCertificate: remote.clientCertificate, threadName: "remote-write")
         let writer = RemoteWriter(
             client: client, spool: spool, status: status,
             settings: RemoteWriterSettings(

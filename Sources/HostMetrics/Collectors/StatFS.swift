@@ -1,7 +1,6 @@
 #if canImport(Glibc)
     import Glibc
 #endif
-import Dispatch
 import Synchronization
 
 /// `statvfs` with a deadline. A hung NFS or FUSE mount blocks statvfs for ever; node_exporter learned to
@@ -54,23 +53,13 @@ public final class StatFS: Sendable {
         if Self.answersFromMemory.contains(fstype) { return call(path) }
         let alreadyStuck = pending.withLock { !$0.insert(path).inserted }
         guard !alreadyStuck else { return .stuck }
-        let attempt = PendingCall()
-        // A queue of its own, not the global one: global queues are as wide as the machine has cores,
-        // so on a two-core host two hung mounts would leave no thread for any later call.
-        DispatchQueue(label: "statvfs").async { [self] in
+        // A thread of its own for each call, not a shared one: two hung mounts must leave room for later calls.
+        let outcome = CallWithDeadline.run(within: timeoutSeconds) { [self] in
             let outcome = call(path)
-            attempt.outcome.withLock { $0 = outcome }
             pending.withLock { _ = $0.remove(path) }
-            attempt.done.signal()
+            return outcome
         }
-        guard attempt.done.wait(timeout: .now() + timeoutSeconds) == .success else { return .stuck }
-        return attempt.outcome.withLock { $0 } ?? .stuck
-    }
-
-    /// Shared by the caller and the thread doing the call, which may outlive the caller's wait.
-    private final class PendingCall: Sendable {
-        let outcome = Mutex<Outcome?>(nil)
-        let done = DispatchSemaphore(value: 0)
+        return outcome ?? .stuck
     }
 
     @Sendable public static func statvfsCall(_ path: String) -> Outcome {
