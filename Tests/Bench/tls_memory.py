@@ -1,8 +1,11 @@
 """What serving HTTPS costs a pull-only agent in memory: cleartext and HTTPS agents side by side, under the
 two ways a scraper connects (issue 13's bar: at most 3 MiB more RSS with TLS).
 
-Usage: tls_memory.py AGENT [--minutes M] [--keys rsa,ec] [--env NAME=VALUE ...] [--private-libs] [--json OUT.json]
+Usage: tls_memory.py AGENT [--minutes M] [--interval S] [--keys rsa,ec] [--env NAME=VALUE ...] [--private-libs]
+                       [--json OUT.json]
   AGENT    a release shelter-agent; every agent runs from its own copy of it (private_copy)
+  --interval  seconds between scrapes, 15 by default (Prometheus's own default is 60: with
+           HTTP_IDLE_TIMEOUT=60 the agent closes its connection now and then, and it connects again)
   --keys   the certificate key types to serve, one HTTPS agent per type and client (rsa: RSA 2048, ec: P-256)
   --env    added to every agent's environment (MALLOC_ARENA_MAX=2, GLIBC_TUNABLES=..., to try a setting)
   --private-libs  each agent, and curl, loads its own copy of libssl.so.3 and libcrypto.so.3
@@ -11,15 +14,16 @@ Usage: tls_memory.py AGENT [--minutes M] [--keys rsa,ec] [--env NAME=VALUE ...] 
            (with read-ahead) keep all of libcrypto in the page cache, where the kernel's fault-around then maps
            the agent up to 16 pages around each page it touches.
 
-The clients, every 15 s each:
+The clients, every interval each:
   curl         a new TLS connection per scrape (curl --compressed, HTTP/2 by ALPN when it is TLS)
   prometheus   Debian's prometheus, one job per agent, tls_config with the CA: a keep-alive client that
-               keeps its connection between scrapes (the agent's HTTP_IDLE_TIMEOUT is 60 s)
+               keeps its connection between scrapes while HTTP_IDLE_TIMEOUT (90 s by default) outlasts the interval
 Each agent is read every 2 s after a warm-up past the first release of unused pages (MEMORY_TRIM_INTERVAL:
 a minute after start); the figures are the medians of the window: VmRSS, PSS, USS (smaps_rollup), and
 the RSS of each mapping group in smaps (the binary, libcrypto, libssl, glibc, [heap], the anonymous
 mappings, which hold the threads' malloc arenas and stacks). The spread is the window's lowest to highest
-VmRSS. After the window, each agent's accessed bits are cleared (/proc/PID/clear_refs) and read again one
+VmRSS. The connections column counts the scraper's connections to the agent seen open during the window
+(ss): 1 when it kept one. After the window, each agent's accessed bits are cleared (/proc/PID/clear_refs) and read again one
 scrape interval later: what one interval really touches. smaps' Referenced is no use without that: the
 kernel maps the pages it faults around a touched one as accessed, so Referenced equals Rss. It is exact for
 files only this agent maps (its binary; OpenSSL with --private-libs): a page of a shared file is also marked
@@ -38,7 +42,6 @@ import threading
 import time
 
 WARMUP_SECONDS = 90  # the first release runs a minute after start; the window starts half a minute after it
-SCRAPE_SECONDS = 15
 SAMPLE_SECONDS = 2
 
 
@@ -141,6 +144,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("agent")
     parser.add_argument("--minutes", type=float, default=3)
+    parser.add_argument("--interval", type=float, default=15)
     parser.add_argument("--keys", default="rsa,ec")
     parser.add_argument("--env", action="append", default=[])
     parser.add_argument("--private-libs", action="store_true")
@@ -194,7 +198,7 @@ def main():
         os.mkdir(os.path.join(work, "prometheus"))
         config = os.path.join(work, "prometheus", "prometheus.yml")
         with open(config, "w") as f:
-            f.write(f"global:\n  scrape_interval: {SCRAPE_SECONDS}s\nscrape_configs:\n" + "\n".join(jobs) + "\n")
+            f.write(f"global:\n  scrape_interval: {options.interval:g}s\n  scrape_timeout: 10s\nscrape_configs:\n" + "\n".join(jobs) + "\n")
         prometheus = subprocess.Popen(["prometheus", f"--config.file={config}", f"--web.listen-address=127.0.0.1:{free_port()}",
                                        f"--storage.tsdb.path={work}/prometheus/data"],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -210,12 +214,14 @@ def main():
                         command += ["--cacert", agent["ca"]]
                     if subprocess.run(command, timeout=10, env=curl_env).returncode != 0:
                         failures[name] += 1
-                if stopping.wait(SCRAPE_SECONDS):
+                if stopping.wait(options.interval):
                     return
         scraper = threading.Thread(target=scrape, daemon=True)
         scraper.start()
         time.sleep(max(0, WARMUP_SECONDS - (time.monotonic() - launched)))
         samples = {name: [] for name in agents}
+        connections = {name: set() for name in agents}
+        ports = {int(agent["target"].rsplit(":", 1)[1]): name for name, agent in agents.items()}
         started = time.monotonic()
         while time.monotonic() - started < options.minutes * 60:
             for name, agent in agents.items():
@@ -223,11 +229,14 @@ def main():
                 pss, uss = rollup_kib(pid)
                 samples[name].append({"rss": status_kib(pid, "VmRSS"), "pss": pss, "uss": uss,
                                       "groups": smaps_groups(pid, agent["binary"])})
+            for local, peer in established():
+                if local in ports:
+                    connections[ports[local]].add(peer)
             time.sleep(SAMPLE_SECONDS)
         for agent in agents.values():
             with open(f"/proc/{agent['process'].pid}/clear_refs", "w") as f:
                 f.write("1")
-        time.sleep(SCRAPE_SECONDS + 1)
+        time.sleep(options.interval + 1)
         touched = {name: smaps_groups(agent["process"].pid, agent["binary"]) for name, agent in agents.items()}
         up = prometheus_up(work, prometheus)
     finally:
@@ -239,7 +248,7 @@ def main():
             agent["process"].terminate()
             agent["process"].wait()
         shutil.rmtree(work, ignore_errors=True)
-    report(agents, samples, touched, failures, up, options)
+    report(agents, samples, touched, connections, failures, up, options)
 
 
 def prometheus_up(work, prometheus):
@@ -255,7 +264,18 @@ def prometheus_up(work, prometheus):
     return {target["labels"]["job"]: target["health"] for target in targets}
 
 
-def report(agents, samples, touched, failures, up, options):
+def established():
+    """(local port, peer port) of each established TCP connection on loopback."""
+    out = subprocess.run(["ss", "-Htn", "state", "established"], capture_output=True, text=True).stdout
+    pairs = []
+    for line in out.splitlines():
+        fields = line.split()
+        if len(fields) >= 4:
+            pairs.append((int(fields[2].rsplit(":", 1)[1]), int(fields[3].rsplit(":", 1)[1])))
+    return pairs
+
+
+def report(agents, samples, touched, connections, failures, up, options):
     figures = {}
     for name, rows in samples.items():
         groups = sorted({group for row in rows for group in row["groups"]})
@@ -267,18 +287,20 @@ def report(agents, samples, touched, failures, up, options):
                                for field in ("rss", "anonymous")} for group in groups},
             "touched": {group: g["referenced"] for group, g in touched[name].items()},
             "samples": len(rows), "failed_scrapes": failures[name], "prometheus": up.get(name),
+            "connections": len(connections[name]),
         }
     mib = lambda kib: f"{kib / 1024:.2f}"
     libraries = "private copies of libssl/libcrypto" if options.private_libs else "Debian's libssl/libcrypto, shared"
-    print(f"{options.agent}, {options.minutes:g} min window after {WARMUP_SECONDS} s, env {options.env or '-'}, {libraries}")
-    print(f"{'agent':<18} {'VmRSS':>6} {'PSS':>6} {'USS':>6}  {'spread':>11}  per mapping RSS (touched in one {SCRAPE_SECONDS} s interval), MiB")
+    print(f"{options.agent}, scraped every {options.interval:g} s, {options.minutes:g} min window after {WARMUP_SECONDS} s, env {options.env or '-'}, {libraries}")
+    print(f"{'agent':<18} {'VmRSS':>6} {'PSS':>6} {'USS':>6}  {'spread':>11} {'conns':>5}  per mapping RSS (touched in one {options.interval:g} s interval), MiB")
     for name, f in figures.items():
         mapping = ", ".join(f"{group} {mib(g['rss'])} ({mib(f['touched'].get(group, 0))})" for group, g in
                             sorted(f["groups"].items(), key=lambda item: -item[1]["rss"]) if g["rss"] >= 64)
         health = f" [prometheus: {f['prometheus']}]" if f["prometheus"] else ""
         failed = f" [{f['failed_scrapes']} failed curl scrapes]" if f["failed_scrapes"] else ""
+        kept = f["connections"] if agents[name]["client"] == "prometheus" else "new"  # curl's last milliseconds
         print(f"{name:<18} {mib(f['rss']):>6} {mib(f['pss']):>6} {mib(f['uss']):>6}  "
-              f"{mib(f['rss_low'])}-{mib(f['rss_high'])}  {mapping}{health}{failed}")
+              f"{mib(f['rss_low'])}-{mib(f['rss_high'])} {kept:>5}  {mapping}{health}{failed}")
     print("HTTPS minus cleartext, same client (MiB): VmRSS / PSS / USS; RSS of libcrypto, libssl, heap and anonymous")
     for name, f in figures.items():
         agent = agents[name]
@@ -292,7 +314,7 @@ def report(agents, samples, touched, failures, up, options):
               f"{group('libcrypto')}, {group('libssl')}, {group('[heap]', 'anon')}")
     if options.json:
         with open(options.json, "w") as f:
-            json.dump({"agent": options.agent, "env": options.env, "private_libs": options.private_libs, "minutes": options.minutes, "figures": figures}, f, indent=1)
+            json.dump({"agent": options.agent, "interval": options.interval, "env": options.env, "private_libs": options.private_libs, "minutes": options.minutes, "figures": figures}, f, indent=1)
 
 
 if __name__ == "__main__":
