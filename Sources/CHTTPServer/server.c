@@ -29,7 +29,7 @@ void chs_config_default(chs_config *config) {
     config->max_header_bytes = 8192;
     config->max_request_line = 4096;
     config->max_headers = 64;
-    config->idle_timeout_ms = 60000;
+    config->idle_timeout_ms = 90000; /* past a one-minute scrape interval, so the scraper keeps its connection */
     config->request_timeout_ms = 10000;
     config->write_high_water = 256 << 10;
     config->max_buffered_bytes = 32u << 20;

@@ -120,7 +120,7 @@ struct SettingKey: Sendable, Hashable {
         name: "HTTP_MAX_CONNECTIONS", defaultValue: "256", help: "Open connections to the endpoint at most",
         range: .count(1...65_536))
     static let idleTimeout = SettingKey(
-        name: "HTTP_IDLE_TIMEOUT", defaultValue: "60", help: "Seconds an idle keep-alive connection stays open",
+        name: "HTTP_IDLE_TIMEOUT", defaultValue: "90", help: "Seconds an idle keep-alive connection stays open",
         range: .seconds(1...86_400))
     static let requestTimeout = SettingKey(
         name: "HTTP_REQUEST_TIMEOUT", defaultValue: "10", help: "Seconds a request head may take to arrive",
