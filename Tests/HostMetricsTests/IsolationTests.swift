@@ -21,7 +21,34 @@ import Testing
         #expect(statFS.usage(of: "/hung", fstype: "nfs4") == .stuck)
         #expect(statFS.usage(of: "/fine", fstype: "fuseblk") != .stuck)
         #expect(calls.withLock { $0 } == 2, "the second look at /hung must not start another call")
+        #expect(statFS.threadsStarted == 2, "the hung call keeps its thread; the next call got another")
         release.signal()
+    }
+
+    @Test func callsThatAnswerInTimeShareOneThread() {
+        let threads = Mutex<Set<UInt>>([])
+        let statFS = StatFS(timeoutSeconds: 0.5) { _ in
+            threads.withLock { _ = $0.insert(UInt(pthread_self())) }
+            return .usage(.init(sizeBytes: 1, freeBytes: 1, availableBytes: 1, files: 1, filesFree: 1))
+        }
+        for pass in 0..<20 { #expect(statFS.usage(of: "/mnt/nas\(pass % 3)", fstype: "nfs4") != .stuck) }
+        #expect(statFS.threadsStarted == 1)
+        #expect(threads.withLock { $0.count } == 1)
+    }
+
+    @Test func aLateAnswerIsNotTakenForTheNextCall() {
+        let release = DispatchSemaphore(value: 0)
+        let statFS = StatFS(timeoutSeconds: 0.2) { path in
+            if path == "/slow" {
+                release.wait()
+                return .failed(errno: 5)
+            }
+            return .failed(errno: 2)
+        }
+        #expect(statFS.usage(of: "/slow", fstype: "nfs4") == .stuck)
+        release.signal()  // the slow call answers now, on its own thread, to no one
+        #expect(statFS.usage(of: "/other", fstype: "nfs4") == .failed(errno: 2))
+        #expect(statFS.usage(of: "/other", fstype: "nfs4") == .failed(errno: 2))
     }
 
     @Test func localDiskFilesystemsAreAskedOnTheCallersThread() {

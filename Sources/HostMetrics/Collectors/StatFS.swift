@@ -36,6 +36,9 @@ public final class StatFS: Sendable {
     private let timeoutSeconds: Double
     private let pending = Mutex<Set<String>>([])
     private let call: @Sendable (String) -> Outcome
+    private let worker = DeadlineWorker()
+    /// Threads the calls have started: one, and one more for each call that overran its deadline.
+    var threadsStarted: Int { worker.threadsStarted }
 
     /// `call` is statvfs itself; tests pass one that hangs like a dead NFS server.
     public init(timeoutSeconds: Double = 2, call: @escaping @Sendable (String) -> Outcome = StatFS.statvfsCall) {
@@ -53,8 +56,8 @@ public final class StatFS: Sendable {
         if Self.answersFromMemory.contains(fstype) { return call(path) }
         let alreadyStuck = pending.withLock { !$0.insert(path).inserted }
         guard !alreadyStuck else { return .stuck }
-        // A thread of its own for each call, not a shared one: two hung mounts must leave room for later calls.
-        let outcome = CallWithDeadline.run(within: timeoutSeconds) { [self] in
+        // On the worker's thread, which a hung mount keeps for itself: later calls get another.
+        let outcome = worker.run(within: timeoutSeconds) { [self] in
             let outcome = call(path)
             pending.withLock { _ = $0.remove(path) }
             return outcome
