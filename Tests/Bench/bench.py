@@ -10,7 +10,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,6 +19,11 @@ import time
 import urllib.request
 
 import psutil
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Support"))
+from measuring import private_copy, rollup_kib, status_kib, tls_pair  # noqa: E402
+from peers import free_port  # noqa: E402
 
 AGENT, BENCH, SLEEPERS, NODE_EXPORTER, RECEIVER, MINUTES, OUT = sys.argv[1:8]
 MINUTES = float(MINUTES)
@@ -33,12 +37,6 @@ rows = []  # (section, figure, shelter-agent, peer, bar, how)
 def row(section, figure, ours, peer, bar, how):
     rows.append((section, figure, ours, peer, bar, how))
     print(f"  {figure}: {ours}  |  peer: {peer}  |  bar: {bar}", flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(url, timeout=10, context=None):
@@ -76,14 +74,6 @@ def stop(process):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-
-
-def status_kib(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
 
 
 def stat_fields(pid):
@@ -300,29 +290,6 @@ class Cgroup:
                 pass
 
 
-def private_copy(binary, directory, name):
-    """The binary copied to a file of its own, out of the page cache: as on a host where one agent runs,
-    its pages are mapped by it alone (an agent sharing its binary's pages with another could release
-    none of them), and the page cache they fill is charged to its own cgroup."""
-    path = os.path.join(directory, name)
-    shutil.copy2(binary, path)
-    with open(path, "rb") as f:
-        os.fsync(f.fileno())
-        os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
-    return path
-
-
-def rollup_kib(pid):
-    """PSS and USS (Private_Clean + Private_Dirty) from /proc/PID/smaps_rollup."""
-    fields = {}
-    with open(f"/proc/{pid}/smaps_rollup") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 3 and parts[2] == "kB":
-                fields[parts[0].rstrip(":")] = int(parts[1])
-    return fields.get("Pss", 0), fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
-
-
 def major_faults(pid):
     return int(stat_fields(pid)[9])  # majflt
 
@@ -337,7 +304,8 @@ def footprint():
     work = tempfile.mkdtemp(prefix="shelter-bench-")
     state = os.path.join(work, "state")
     os.mkdir(state)
-    cert, key = tls_pair(work)
+    pair = tls_pair(work)
+    cert, key = pair["server.pem"], pair["server.key"]
     receiver = subprocess.Popen([sys.executable, "-u", RECEIVER, "--tls", cert, key], stdout=subprocess.PIPE, text=True)
     dashboard = "https://127.0.0.1:" + receiver.stdout.readline().split()[1]
     context = __import__("ssl").create_default_context(cafile=os.path.join(work, "ca.pem"))
@@ -441,7 +409,7 @@ def footprint():
     row("Footprint", "CPU, % of one core, pushing", f"{ours['cpu']:.3f} %{exact_text(ours)}",
         f"{peer['cpu']:.3f} %{exact_text(peer)}",
         f"≤ node_exporter ({'yes' if (ours['cpu_exact'] or ours['cpu']) <= (peer['cpu_exact'] or peer['cpu']) else 'no'})",
-        f"utime+stime in /proc/PID/stat, and cpuacct.usage / cpu.stat of its cgroup, over the window")
+        "utime+stime in /proc/PID/stat, and cpuacct.usage / cpu.stat of its cgroup, over the window")
     row("Footprint", f"CPU in the first {WARMUP_SECONDS} s (registration, OpenSSL loaded, first batch, first release)",
         f"{warmup['agent']:.3f} %", f"{warmup['node']:.3f} %", "—", "the same ticks, from launch to the window")
     row("Footprint", "pull-only (no SERVER_URL): steady RSS, PSS / USS, cgroup memory, CPU",
@@ -576,26 +544,13 @@ def history_ring():
         "RssAnon growth from the first answer to the ring full, minus the one-entry agent's growth over the same passes")
 
 
-def tls_pair(directory):
-    """A private CA and a certificate for 127.0.0.1 signed by it, made with the openssl command."""
-    def openssl(*arguments):
-        subprocess.run(["openssl", *arguments], cwd=directory, check=True, capture_output=True)
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-            "-subj", "/CN=bench CA")
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
-    with open(os.path.join(directory, "san.ext"), "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
-            "-extfile", "san.ext", "-out", "server.pem")
-    return os.path.join(directory, "server.pem"), os.path.join(directory, "server.key")
-
-
 def https_throughput():
     """HTTPS rows: the agent with HTTP_TLS_CERT_FILE and node_exporter with its own TLS web configuration
     (--web.config.file), the same certificate, under wrk (HTTP/1.1 over TLS) and h2load (h2 by ALPN)."""
     print("https throughput: wrk over TLS (HTTP/1.1) and h2load over TLS (h2) on /metrics", flush=True)
     with tempfile.TemporaryDirectory() as directory:
-        cert, key = tls_pair(directory)
+        pair = tls_pair(directory)
+        cert, key = pair["server.pem"], pair["server.key"]
         web_config = os.path.join(directory, "web.yml")
         with open(web_config, "w") as f:
             f.write(f"tls_server_config:\n  cert_file: {cert}\n  key_file: {key}\n")

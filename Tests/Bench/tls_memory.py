@@ -33,7 +33,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,44 +40,13 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Support"))
+from measuring import private_copy, rollup_kib, status_kib, tls_pair  # noqa: E402
+from peers import free_port  # noqa: E402
+
 WARMUP_SECONDS = 90  # the first release runs a minute after start; the window starts half a minute after it
 SAMPLE_SECONDS = 2
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def private_copy(binary, directory, name):
-    """As bench.py's: the binary copied to a file of its own, out of the page cache, so its pages are
-    mapped by this agent alone (an agent sharing its binary's pages with another could release none)."""
-    path = os.path.join(directory, name)
-    shutil.copy2(binary, path)
-    with open(path, "rb") as f:
-        os.fsync(f.fileno())
-        os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
-    return path
-
-
-def status_kib(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def rollup_kib(pid):
-    """PSS and USS (Private_Clean + Private_Dirty) from /proc/PID/smaps_rollup."""
-    fields = {}
-    with open(f"/proc/{pid}/smaps_rollup") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 3 and parts[2] == "kB":
-                fields[parts[0].rstrip(":")] = int(parts[1])
-    return fields.get("Pss", 0), fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
 
 
 def group_of(path, binary):
@@ -115,21 +83,6 @@ def smaps_groups(pid, binary):
             elif parts[0] == "Anonymous:":
                 current["anonymous"] += int(parts[1])
     return groups
-
-
-def tls_pair(directory, key_type):
-    """A private CA and a certificate for 127.0.0.1 signed by it, RSA 2048 or ECDSA P-256 (the CA alike)."""
-    new_key = ["-newkey", "rsa:2048"] if key_type == "rsa" else ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
-
-    def openssl(*arguments):
-        subprocess.run(["openssl", *arguments], cwd=directory, check=True, capture_output=True)
-    openssl("req", "-x509", *new_key, "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=bench CA")
-    openssl("req", *new_key, "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
-    with open(os.path.join(directory, "san.ext"), "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
-            "-extfile", "san.ext", "-out", "server.pem")
-    return {name: os.path.join(directory, name) for name in ("ca.pem", "server.pem", "server.key")}
 
 
 def await_answer(url, ca):
