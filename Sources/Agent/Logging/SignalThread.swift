@@ -2,6 +2,7 @@
     import Glibc
 #endif
 import CSystemCalls
+import HostMetrics
 import Synchronization
 
 /// The one thread that takes SIGTERM, SIGINT, SIGHUP, SIGUSR1 and SIGUSR2: every other thread has them
@@ -54,14 +55,10 @@ enum SignalThread {
 
     /// Starts the thread; false when it cannot be made (the signals then stay blocked and pending).
     static func start() -> Bool {
-        var thread = pthread_t()
-        let created = pthread_create(&thread, nil, { _ in
+        DetachedThread.start {
             _ = csc_name_this_thread("signals")
             SignalThread.loop()
-        }, nil)
-        guard created == 0 else { return false }
-        pthread_detach(thread)
-        return true
+        }
     }
 
     private static func loop() -> Never {

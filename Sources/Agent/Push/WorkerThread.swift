@@ -2,6 +2,7 @@
     import Glibc
 #endif
 import CSystemCalls
+import HostMetrics
 
 /// A thread of its own that runs blocking work one piece at a time, in the order given: the dashboard
 /// client's requests. It starts at the first piece and lives until `finish`, sleeping on a condition
@@ -59,24 +60,13 @@ final class WorkerThread: @unchecked Sendable {
     /// Under `mutex`. Without a thread (pthread_create failed: out of threads), the work runs here, on the
     /// caller's thread, rather than never.
     private func start() {
-        let context = Unmanaged.passRetained(self)
-        var thread = pthread_t()
-        let created = pthread_create(&thread, nil, { raw in
-            let worker = Unmanaged<WorkerThread>.fromOpaque(raw!).takeRetainedValue()
-            worker.loop()
-            return nil
-        }, context.toOpaque())
-        if created == 0 {
-            pthread_detach(thread)
-        } else {
-            context.release()
-            started = false
-            let pending = queue
-            queue.removeAll()
-            pthread_mutex_unlock(mutex)
-            for body in pending { body() }
-            pthread_mutex_lock(mutex)
-        }
+        guard !DetachedThread.start({ self.loop() }) else { return }
+        started = false
+        let pending = queue
+        queue.removeAll()
+        pthread_mutex_unlock(mutex)
+        for body in pending { body() }
+        pthread_mutex_lock(mutex)
     }
 
     private func loop() {

@@ -75,36 +75,20 @@ final class SamplerService: Service, @unchecked Sendable {
     }
 
     private func startThread(_ finished: @escaping @Sendable () -> Void) {
-        let context = Unmanaged.passRetained(ThreadContext(service: self, finished: finished))
-        var thread = pthread_t()
-        let created = pthread_create(&thread, nil, { raw in
-            let context = Unmanaged<ThreadContext>.fromOpaque(raw!).takeRetainedValue()
+        let started = DetachedThread.start { [self] in
             // Signals belong to the service group's handlers, never to this thread.
             var all = sigset_t()
             sigfillset(&all)
             pthread_sigmask(SIG_BLOCK, &all, nil)
             // So top -H and /proc/PID/task/TID/comm tell the passes' CPU apart from the server's.
             _ = csc_name_this_thread("sampler")
-            context.service.loop()
-            context.finished()
-            return nil
-        }, context.toOpaque())
-        if created == 0 {
-            pthread_detach(thread)
-        } else {
-            // No thread to be had: run the passes here instead, on a cooperative thread, as a last resort.
-            context.release()
             loop()
             finished()
         }
-    }
-
-    private final class ThreadContext {
-        let service: SamplerService
-        let finished: @Sendable () -> Void
-        init(service: SamplerService, finished: @escaping @Sendable () -> Void) {
-            self.service = service
-            self.finished = finished
+        if !started {
+            // No thread to be had: run the passes here instead, on a cooperative thread, as a last resort.
+            loop()
+            finished()
         }
     }
 

@@ -67,18 +67,7 @@ final class DeadlineWorker: @unchecked Sendable {
 
         static func start() -> Worker? {
             let worker = Worker()
-            let context = Unmanaged.passRetained(worker)
-            var thread = pthread_t()
-            let created = pthread_create(&thread, nil, { raw in
-                Unmanaged<Worker>.fromOpaque(raw!).takeRetainedValue().loop()
-                return nil
-            }, context.toOpaque())
-            guard created == 0 else {
-                context.release()
-                return nil
-            }
-            pthread_detach(thread)
-            return worker
+            return DetachedThread.start { worker.loop() } ? worker : nil
         }
 
         func run(_ call: @escaping @Sendable () -> Value, within seconds: Double) -> Value? {
