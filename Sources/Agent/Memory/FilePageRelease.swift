@@ -29,7 +29,7 @@ struct FilePageRelease {
         var rssBeforeKiB: UInt64
         var rssAfterKiB: UInt64
         var mappings: Int
-        /// The files whose page cache was dropped: again after each pass for a while (`dropPageCache`).
+        /// The files whose page cache was dropped: dropped again in the minutes after (`dropPageCache`).
         var files: [String] = []
         /// Why nothing could be released (an unreadable smaps, a refused madvise), or nil.
         var failure: String?
@@ -87,10 +87,10 @@ struct FilePageRelease {
         return Outcome(rssBeforeKiB: before.rssKiB, rssAfterKiB: after, mappings: chosen.count, files: paths, failure: nil)
     }
 
-    /// Drops the page cache of `paths` that nobody maps. Run again after the passes that follow `run`
-    /// (FilePageReleaser): measured here, the drop right after the unmapping left 16.3 MiB of the binary
-    /// cached (what the code running meanwhile had read back ahead), and the same call 5 s later took it
-    /// to 6.8 MiB, the pages in use.
+    /// Drops the page cache of `paths` that nobody maps. Run again in the two minutes after `run`
+    /// (FilePageReleaser, at `PageCacheFollowUp`'s times): measured here, the drop right after the
+    /// unmapping left 16.3 MiB of the binary cached (what the code running meanwhile had read back ahead),
+    /// and the same call 5 s later took it to 6.8 MiB, the pages in use.
     static func dropPageCache(_ paths: [String]) {
         _ = withOpened(paths) { csc_release_file_pages(nil, 0, $0, Int32($0.count)) }
     }

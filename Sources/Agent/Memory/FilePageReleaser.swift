@@ -8,12 +8,11 @@ final class FilePageReleaser: @unchecked Sendable {
     private var schedule: FilePageReleaseSchedule
     private var released = 0
     private var failed = false
-    /// Files whose page cache goes again in the two minutes after a release (`PageCacheFollowUp`): code
+    /// The last release's files, whose page cache goes again in the two minutes after it, and when: code
     /// read back after a release brings its readahead window with it (up to read_ahead_kb, 8 MiB here),
     /// which maps nothing but is charged to the agent's cgroup. Measured here: 12 MiB of the binary cached,
-    /// 4.7 MiB of it mapped, two minutes after a release that was not followed up.
-    private var dropAgain: [String] = []
-    private var followUp: PageCacheFollowUp?
+    /// 4.7 MiB of it mapped, two minutes after a release that was not followed up. nil once that is over.
+    private var followUp: (files: [String], drops: PageCacheFollowUp)?
     private let logger: Logger
 
     init(interval: Double, logger: Logger) {
@@ -23,14 +22,13 @@ final class FilePageReleaser: @unchecked Sendable {
 
     func afterPass() {
         let now = HostClock.monotonic()
-        if var followUp, followUp.due(at: now) {
-            FilePageRelease.dropPageCache(dropAgain)
-            self.followUp = followUp.finished ? nil : followUp
+        if var followUp, followUp.drops.due(at: now) {
+            FilePageRelease.dropPageCache(followUp.files)
+            self.followUp = followUp.drops.finished ? nil : followUp
         }
         guard !failed, schedule.due(at: now) else { return }
         let outcome = FilePageRelease.run()
-        dropAgain = outcome.files
-        followUp = PageCacheFollowUp(releasedAt: now)
+        followUp = (outcome.files, PageCacheFollowUp(releasedAt: now))
         if let failure = outcome.failure {
             failed = true
             logger.warning("cannot release mapped file pages not in use (\(failure)); RSS stays as it is")

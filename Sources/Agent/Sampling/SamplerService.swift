@@ -76,7 +76,7 @@ final class SamplerService: Service, @unchecked Sendable {
 
     private func startThread(_ finished: @escaping @Sendable () -> Void) {
         let started = DetachedThread.start { [self] in
-            // Signals belong to the service group's handlers, never to this thread.
+            // Signals belong to the signal thread (SignalThread), never to this one.
             var all = sigset_t()
             sigfillset(&all)
             pthread_sigmask(SIG_BLOCK, &all, nil)
