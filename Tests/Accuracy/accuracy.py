@@ -7,7 +7,9 @@ then, for what the three share:
     and one begun after it was published, so each peer's first read <= the agent's <= its second read;
   - gauges (memory bytes, filesystem sizes and free space, load average): within the range of the two
     peer reads widened by what changed between them, which is zero for what does not move (MemTotal,
-    filesystem sizes: those must be equal);
+    filesystem sizes: those must be equal). Memory and free space can move down and back up between the
+    two reads, so for those the range also takes in a trace of /proc/meminfo and statvfs read every
+    millisecond from the first peer read to the second, widened by the trace's largest step;
   - over one collection interval, with psutil's measuring window aligned on the agent's: CPU % and
     memory % within 1 point; the burner's RSS equal and its CPU % within 2 points.
 Prints one JSON report (the largest difference seen per check, and every failure); exits 1 on a failure.
@@ -16,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import psutil
@@ -42,6 +45,52 @@ def scrape(url):
         for sample in family.samples:
             samples[(sample.name, frozenset(sample.labels.items()))] = sample.value
     return samples
+
+
+class GaugeTrace(threading.Thread):
+    """The lowest and highest value of each memory field and each filesystem's free space while it runs,
+    and the largest change from one read to the next: what a gauge read at an unknown moment in the window
+    may have been. Keyed like the agent's samples."""
+
+    def __init__(self, mountpoints):
+        super().__init__(daemon=True)
+        self.mountpoints, self.running = mountpoints, True
+        self.low, self.high, self.step, self.last = {}, {}, {}, {}
+
+    def read(self):
+        values = {}
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                field, rest = line.split(":", 1)
+                values[(f"node_memory_{field}_bytes", frozenset())] = int(rest.split()[0]) * 1024
+        for labels in self.mountpoints:
+            try:
+                found = os.statvfs(dict(labels)["mountpoint"])
+            except OSError:
+                continue
+            values[("node_filesystem_avail_bytes", labels)] = found.f_bavail * found.f_frsize
+        return values
+
+    def run(self):
+        while self.running:
+            for key, value in self.read().items():
+                self.low[key] = min(self.low.get(key, value), value)
+                self.high[key] = max(self.high.get(key, value), value)
+                if key in self.last:
+                    self.step[key] = max(self.step.get(key, 0), abs(value - self.last[key]))
+                self.last[key] = value
+            time.sleep(0.001)
+
+    def stop(self):
+        self.running = False
+        self.join()
+
+    def range(self, key):
+        """(low, high) widened by the largest step, or None when the trace never read it."""
+        if key not in self.low:
+            return None
+        step = self.step.get(key, 0)
+        return self.low[key] - step, self.high[key] + step
 
 
 # --- the three parties -------------------------------------------------------------------------------
@@ -78,10 +127,13 @@ try:
 
     # --- point reads, bracketed -------------------------------------------------------------------------
     await_pass_after(agent_url, INTERVAL, 0)
+    trace = GaugeTrace([labels for (name, labels) in scrape(node_url) if name == "node_filesystem_avail_bytes"])
+    trace.start()
     node_before, psutil_before = scrape(node_url), psutil_counters()
     await_pass_after(agent_url, INTERVAL, time.time())
     ours, snapshot, _ = agent_snapshot()
     node_after, psutil_after = scrape(node_url), psutil_counters()
+    trace.stop()
 
     def ours_by(name, label):
         return {dict(labels).get(label): value for (n, labels), value in ours.items() if n == name}
@@ -93,7 +145,7 @@ try:
                 continue
             low, high = node_before[(n, labels)], node_after[(n, labels)]
             ok = low - 1e-6 <= value <= high + 1e-6
-            note(check, max(low - value, value - high, 0), ok, f"{dict(labels)}: {value} not within [{low}, {high}]")
+            note(check, max(low - value, value - high, 0), ok, f"{n} {dict(labels)}: {value} not within [{low}, {high}]")
             compared += 1
         if compared == 0:
             failures.append(f"{check}: nothing in common with node_exporter for {name}")
@@ -107,8 +159,11 @@ try:
             a, b = node_before[(n, labels)], node_after[(n, labels)]
             slack = 0 if steady else abs(b - a)
             low, high = min(a, b) - slack, max(a, b) + slack
+            traced = None if steady else trace.range((n, labels))
+            if traced is not None:
+                low, high = min(low, traced[0]), max(high, traced[1])
             note(check, max(low - value, value - high, 0), low <= value <= high,
-                 f"{dict(labels)}: {value} not within [{low}, {high}]")
+                 f"{n} {dict(labels)}: {value} not within [{low}, {high}]")
             compared += 1
         if compared == 0:
             failures.append(f"{check}: nothing in common with node_exporter for {name}")
