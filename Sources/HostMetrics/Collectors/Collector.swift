@@ -9,7 +9,8 @@ public protocol Collector: AnyObject {
 }
 
 /// A collector the agent ships: it declares itself, and `StandardCollectors` lists it.
-public protocol RegisteredCollector: Collector {
+/// Its metatype is shared by every thread that reads the registry, hence `SendableMetatype`.
+public protocol RegisteredCollector: Collector, SendableMetatype {
     /// What it is, for the registry, `collect[]`, health and the docs.
     static var info: CollectorInfo { get }
     /// Builds one for the agent's roots and settings; the registry calls this.
