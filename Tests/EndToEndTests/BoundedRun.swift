@@ -25,8 +25,8 @@ func runAgentBounded(
     process.currentDirectoryURL = URL(fileURLWithPath: directory ?? scratch!)
     // Files, not pipes: nothing has to be read while it runs, so nothing can block on a full pipe.
     let base = NSTemporaryDirectory() + "shelteragent-bounded-\(UUID().uuidString)"
-    FileManager.default.createFile(atPath: base + ".out", contents: nil)
-    FileManager.default.createFile(atPath: base + ".err", contents: nil)
+    _ = FileManager.default.createFile(atPath: base + ".out", contents: nil)
+    _ = FileManager.default.createFile(atPath: base + ".err", contents: nil)
     defer {
         try? FileManager.default.removeItem(atPath: base + ".out")
         try? FileManager.default.removeItem(atPath: base + ".err")
