@@ -115,6 +115,18 @@ import Testing
         #expect(reopened.status.problem == nil, "writable again, retried on the next append")
     }
 
+    /// The state file is replaced without fsync; a power cut can leave it empty.
+    @Test func anEmptyStateFileLosesToTheSegments() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let spool = try Spool(directory: directory, maxBytes: 1 << 20)
+        for _ in 1...10 { try spool.append(sample) }
+        spool.acknowledge(through: try #require(spool.nextBatch(limit: 6)).last)
+        try "".write(toFile: directory + "/state", atomically: false, encoding: .utf8)
+        let reopened = try Spool(directory: directory, maxBytes: 1 << 20)
+        #expect(reopened.nextBatch(limit: 100)?.samples.map(\.sequence) == [7, 8, 9, 10])
+        #expect(reopened.status.problem == nil && reopened.status.corrupt == 0, "\(reopened.status)")
+    }
+
     @Test func aDamagedPositionRecordFallsBackToTheOneBefore() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let spool = try Spool(directory: directory, maxBytes: 1 << 20)

@@ -13,8 +13,10 @@ enum DurableFile {
     }
 
     /// Replaces `path` with `bytes` so that a crash leaves either the old file or the new one: write a
-    /// temporary file beside it, fsync, rename over, fsync the directory.
-    static func replace(_ path: String, with bytes: [UInt8], mode: mode_t) throws(Failure) {
+    /// temporary file beside it, fsync, rename over, fsync the directory. `synced: false` leaves out the
+    /// two fsyncs, for a file that is only a copy of what is durable elsewhere: a process killed at any
+    /// moment still leaves the old file or the new one, but a power cut may leave either, or an empty file.
+    static func replace(_ path: String, with bytes: [UInt8], mode: mode_t, synced: Bool = true) throws(Failure) {
         let temporary = path + ".tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw Failure(path: temporary, operation: "create", code: errno) }
@@ -22,7 +24,7 @@ enum DurableFile {
         fchmod(descriptor, mode)
         do throws(Failure) {
             try writeAll(descriptor, bytes, path: temporary)
-            guard fsync(descriptor) == 0 else { throw Failure(path: temporary, operation: "fsync", code: errno) }
+            guard !synced || fsync(descriptor) == 0 else { throw Failure(path: temporary, operation: "fsync", code: errno) }
         } catch {
             close(descriptor)
             unlink(temporary)
@@ -30,7 +32,7 @@ enum DurableFile {
         }
         close(descriptor)
         guard rename(temporary, path) == 0 else { throw Failure(path: path, operation: "rename", code: errno) }
-        syncDirectory(of: path)
+        if synced { syncDirectory(of: path) }
     }
 
     static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws(Failure) {
