@@ -115,6 +115,29 @@ import Testing
         #expect(reopened.status.problem == nil, "writable again, retried on the next append")
     }
 
+    /// A batch reads the newest segment from where its acknowledged records end, not from its start.
+    @Test func aBatchReadsOnlyWhatFollowsTheAcknowledgedRecords() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let spool = try Spool(directory: directory, maxBytes: 1 << 20)
+        for _ in 1...300 { try spool.append(sample) }
+        #expect(spool.pendingOffsets == [0])
+        while let batch = spool.nextBatch(limit: 100) { spool.acknowledge(through: batch.last) }
+        let path = directory + "/" + (try #require(try segments().last))
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(spool.pendingOffsets == [size], "all of it acknowledged")
+        for _ in 1...3 { try spool.append(sample) }
+        let batch = try #require(spool.nextBatch(limit: 100))
+        #expect(batch.samples.map(\.sequence) == [301, 302, 303])
+        #expect(batch.samples.last == sample(303))
+        spool.acknowledge(through: batch.last)
+        #expect(spool.nextBatch(limit: 100) == nil)
+        // A restart reads the segment whole again, and finds nothing unsent either.
+        let reopened = try Spool(directory: directory, maxBytes: 1 << 20)
+        #expect(reopened.pendingOffsets == [0] && reopened.nextBatch(limit: 100) == nil)
+        try reopened.append(sample)
+        #expect(reopened.nextBatch(limit: 100)?.samples.map(\.sequence) == [304])
+    }
+
     /// The state file is replaced without fsync; a power cut can leave it empty.
     @Test func anEmptyStateFileLosesToTheSegments() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }

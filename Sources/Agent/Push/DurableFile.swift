@@ -61,5 +61,5 @@ enum DurableFile {
         }
     }
 
-    static func read(_ path: String) -> [UInt8]? { try? FileTree.readFile(path, maxBytes: 64 << 20) }
+    static func read(_ path: String, from offset: Int = 0) -> [UInt8]? { try? FileTree.readFile(path, from: offset, maxBytes: 64 << 20) }
 }

@@ -55,6 +55,10 @@ final class Spool: Sendable {
         var last: UInt64
         var bytes: Int
         var version: SpoolFormat.Version
+        /// Where reading for unsent samples starts: every record before it is acknowledged or a position.
+        /// The newest segment stays until it is full (256 KiB, some 3,500 samples, hours at 5 s), and
+        /// reading it whole for each batch made a batch cost more the longer the agent ran.
+        var pendingFrom = 0
         var hasSamples: Bool { last >= first }
     }
 
@@ -150,10 +154,16 @@ final class Spool: Sendable {
                 state.segments.removeFirst()
             }
             persist(&state)
+            for index in state.segments.indices where state.segments[index].last <= state.position.acked {
+                state.segments[index].pendingFrom = state.segments[index].bytes
+            }
             state.oldestPendingTime = readPending(&state, limit: 1, through: nil).first?.time
             publish(state)
         }
     }
+
+    /// Where each segment's reading for unsent samples starts, in bytes (for the tests).
+    var pendingOffsets: [Int] { state.withLock { $0.segments.map(\.pendingFrom) } }
 
     /// The figures as the last change left them; never waits for a disk write.
     var status: Status { published.withLock { $0 } }
@@ -271,7 +281,7 @@ final class Spool: Sendable {
         var samples: [DashboardSample] = []
         state.readFailure = nil
         for segment in state.segments where segment.last > state.position.acked {
-            guard let bytes = DurableFile.read(segment.path) else {
+            guard let bytes = DurableFile.read(segment.path, from: segment.version == .v2 ? segment.pendingFrom : 0) else {
                 state.readFailure = "cannot read \(segment.path)"
                 return samples
             }

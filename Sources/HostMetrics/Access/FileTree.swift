@@ -35,11 +35,13 @@ public struct FileTree: Sendable {
         }
     }
 
-    /// A whole file by its own path, relative to the working directory or absolute.
-    public static func readFile(_ full: String, maxBytes maxFileBytes: Int = 1 << 20) throws(FileError) -> [UInt8] {
+    /// A whole file by its own path, relative to the working directory or absolute; from `offset` on,
+    /// when one is given.
+    public static func readFile(_ full: String, from offset: Int = 0, maxBytes maxFileBytes: Int = 1 << 20) throws(FileError) -> [UInt8] {
         let descriptor = retryingEINTR { open(full, O_RDONLY | O_CLOEXEC) }
         guard descriptor >= 0 else { throw FileError(path: full, errno: errno) }
         defer { close(descriptor) }
+        if offset > 0 && lseek(descriptor, off_t(offset), SEEK_SET) < 0 { throw FileError(path: full, errno: errno) }
         var bytes = [UInt8](repeating: 0, count: 4096)
         var used = 0
         while true {
