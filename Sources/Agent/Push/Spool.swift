@@ -56,8 +56,9 @@ final class Spool: Sendable {
         var bytes: Int
         var version: SpoolFormat.Version
         /// Where reading for unsent samples starts: every record before it is acknowledged or a position.
-        /// The newest segment stays until it is full (256 KiB, some 3,500 samples, hours at 5 s), and
-        /// reading it whole for each batch made a batch cost more the longer the agent ran.
+        /// The newest segment stays until it is full (256 KiB: some 2,900 samples with their position
+        /// records, four hours at the default intervals), and reading it whole for each batch made a batch
+        /// cost more the longer the agent ran.
         var pendingFrom = 0
         var hasSamples: Bool { last >= first }
     }
