@@ -20,7 +20,7 @@ import Testing
         #expect(threads.isKnown(40))
         #expect(threads.unchanged(40, schedstat: line) == nil)
         threads.saw(try Self.stat(pid: 40, kernel: true, ticks: 8), schedstatBefore: line)
-        #expect(threads.unchanged(40, schedstat: line)?.stat.cpuTicks == 8)
+        #expect(threads.unchanged(40, schedstat: line)?.cpuTicks == 8)
         #expect(threads.unchanged(40, schedstat: Array("1240 0 10\n".utf8)) == nil, "it ran")
         #expect(threads.unchanged(41, schedstat: line) == nil, "never seen")
     }
@@ -30,13 +30,13 @@ import Testing
         let line = Array("1234 0 9\n".utf8)
         let io = try PIDIO.parse(Array("rchar: 1\nwchar: 2\nsyscr: 3\nsyscw: 4\nread_bytes: 4096\nwrite_bytes: 8192\ncancelled_write_bytes: 0\n".utf8))
         threads.saw(try Self.stat(pid: 40, kernel: true), schedstatBefore: line)
-        #expect(try #require(threads.unchanged(40, schedstat: line)).io == nil, "no io read yet")
+        #expect(threads.unchanged(40, schedstat: line) != nil && threads.io(of: 40) == nil, "no io read yet")
         threads.saw(io, of: 40)
-        #expect(try #require(threads.unchanged(40, schedstat: line)).io == io)
+        #expect(threads.unchanged(40, schedstat: line) != nil && threads.io(of: 40) == io)
         // It ran: its stat is read again, and the io kept from before is not offered with it.
         let moved = Array("1300 0 10\n".utf8)
         threads.saw(try Self.stat(pid: 40, kernel: true, ticks: 9), schedstatBefore: moved)
-        #expect(try #require(threads.unchanged(40, schedstat: moved)).io == nil)
+        #expect(threads.unchanged(40, schedstat: moved) != nil && threads.io(of: 40) == nil)
         threads.saw(io, of: 41)
         #expect(!threads.isKnown(41), "io alone does not make a thread known")
     }

@@ -28,13 +28,16 @@ struct IdleKernelThreads {
     /// Whether `pid` was a kernel thread at the last pass: its schedstat is worth reading first.
     func isKnown(_ pid: Int32) -> Bool { known[pid] != nil }
 
-    /// The stat (and io, if one was kept) for `pid` when `schedstat`, read now, is the line read before
-    /// that stat.
-    func unchanged(_ pid: Int32, schedstat: [UInt8]) -> (stat: PIDStat, io: PIDIO?)? {
+    /// The stat kept for `pid` when `schedstat`, read now, is the line read before that stat.
+    func unchanged(_ pid: Int32, schedstat: [UInt8]) -> PIDStat? {
         guard let entry = known[pid], let before = entry.schedstat, before == schedstat, schedstat != Self.noStatistics
         else { return nil }
-        return (entry.stat, entry.io)
+        return entry.stat
     }
+
+    /// After this pass's scan: the io kept for `pid`, which is still current when the scan took its stat
+    /// again (a stat read anew comes with none).
+    func io(of pid: Int32) -> PIDIO? { known[pid]?.io }
 
     /// io read in this pass, after the scan took `pid`'s stat (read or kept).
     mutating func saw(_ io: PIDIO, of pid: Int32) {

@@ -71,7 +71,7 @@ public final class ProcessCollector: RegisteredCollector {
         self.bootTime = bootTime
         let uptime = try Uptime.parse(try kernel.read("uptime")).seconds
         let memoryTotal = (try? MemInfo.parse(try kernel.read("meminfo")))?["MemTotal"]
-        let (scanned, idleIO) = scanStats()
+        let scanned = scanStats()
         let percents = scanned.map { cpuPercent($0, uptime: uptime) }
         var table: [ProcessInfo] = []
         var describedNow: [Identity: Description] = [:]
@@ -84,7 +84,7 @@ public final class ProcessCollector: RegisteredCollector {
             let rss = residentPages * pageSize
             var io: PIDIO?
             if description.ioReadable {
-                if let kept = idleIO[stat.pid] {
+                if let kept = kernelThreads.io(of: stat.pid) {
                     io = kept
                 } else {
                     io = files.read(stat.pid, .io).flatMap { try? PIDIO.parse($0) }
@@ -113,21 +113,18 @@ public final class ProcessCollector: RegisteredCollector {
         snapshot.processes = ProcessTable(totalCount: scanned.count, processes: table)
     }
 
-    /// /proc/PID/stat of every process; a PID that exits between listing and reading is skipped. With it,
-    /// the io kept for the kernel threads that have not run since it was read.
-    private func scanStats() -> (stats: [PIDStat], idleIO: [Int32: PIDIO]) {
+    /// /proc/PID/stat of every process; a PID that exits between listing and reading is skipped.
+    private func scanStats() -> [PIDStat] {
         let pids = listing.pids()
         var stats: [PIDStat] = []
-        var idleIO: [Int32: PIDIO] = [:]
         stats.reserveCapacity(pids.count)
         var listed = Set<Int32>(minimumCapacity: pids.count)
         for pid in pids {
             listed.insert(pid)
             // Only through a kept descriptor: opening schedstat by path would cost more than stat saves.
             let schedstat = kernelThreads.isKnown(pid) && files.keeps(pid) ? files.read(pid, .schedstat).map(Array.init) : nil
-            if let schedstat, let idle = kernelThreads.unchanged(pid, schedstat: schedstat) {
-                stats.append(idle.stat)
-                idleIO[pid] = idle.io
+            if let schedstat, let stat = kernelThreads.unchanged(pid, schedstat: schedstat) {
+                stats.append(stat)
                 continue
             }
             guard let bytes = files.read(pid, .stat), let stat = try? PIDStat.parse(bytes) else {
@@ -139,7 +136,7 @@ public final class ProcessCollector: RegisteredCollector {
         }
         files.keep(only: listed)
         kernelThreads.keep(only: listed)
-        return (stats, idleIO)
+        return stats
     }
 
     /// Share of one CPU since the previous pass. A process that started since then is measured over
