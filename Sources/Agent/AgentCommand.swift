@@ -83,28 +83,33 @@ struct AgentCommand: AsyncParsableCommand {
         }
         let level = Logger.Level(settings.logLevel)
         LoggingSystem.bootstrap { label in AgentLogHandler(label: label, sink: sink, logLevel: level) }
-        let sampler = Sampler(
-            collectors: StandardCollectors.make(
-                CollectorContext(
-                    roots: settings.roots, processTopN: settings.processTopN,
-                    scrubber: CommandLineScrubber(mode: settings.scrubCommandLines),
-                    textfileDirectory: settings.textfileDirectory),
-                disabled: settings.disabledCollectors),
-            hostname: settings.hostname ?? Self.systemHostname(), logger: Logger(label: "collector"))
+        let context = CollectorContext(
+            roots: settings.roots, processTopN: settings.processTopN,
+            scrubber: CommandLineScrubber(mode: settings.scrubCommandLines), textfileDirectory: settings.textfileDirectory)
+        let hostname = settings.hostname ?? Self.systemHostname()
+        func makeSampler(_ cadence: CollectorCadence) -> Sampler {
+            Sampler(
+                collectors: StandardCollectors.make(context, disabled: settings.disabledCollectors, cadence: cadence),
+                hostname: hostname, logger: Logger(label: "collector"))
+        }
+        // Two samplers, each with one owner: the passes' (the sampling thread) and the on-demand one's.
+        let sampler = makeSampler(.everyPass)
+        let onDemand = OnDemandSections(sampler: makeSampler(.whenRead))
         if checkConfig {
-            let (problems, notes) = await ConfigurationCheck(settings: settings, sampler: sampler).run()
+            let check = ConfigurationCheck(settings: settings, sample: { onDemand.complete(sampler.sample()) })
+            let (problems, notes) = await check.run()
             for note in notes { print("ok: \(LogText.escaped(note))") }
             for problem in problems { print("problem: \(LogText.escaped(problem))") }
             print(problems.isEmpty ? "configuration ok" : "\(problems.count) problem(s)")
             if !problems.isEmpty { throw ExitCode(2) }
         } else if once {
-            try await printOneSnapshot(sampler, interval: settings.collectionInterval)
+            try await printOneSnapshot(sampler, onDemand, interval: settings.collectionInterval)
         } else {
-            try await serve(settings, sampler: sampler, sink: sink)
+            try await serve(settings, sampler: sampler, onDemand: onDemand, sink: sink)
         }
     }
 
-    private func serve(_ settings: Settings, sampler: Sampler, sink: LogSink) async throws {
+    private func serve(_ settings: Settings, sampler: Sampler, onDemand: OnDemandSections, sink: LogSink) async throws {
         // Trapped before anything else, so a SIGHUP from logrotate at any moment is handled, never fatal.
         let signals = SignalService.trap()
         let logger = Logger(label: "agent")
@@ -129,17 +134,20 @@ struct AgentCommand: AsyncParsableCommand {
         }
         let record: @Sendable (Snapshot) -> Void = { snapshot in
             push?.record(snapshot)
-            remoteWrite?.record(snapshot, push: push?.status.current)
+            // Remote write sends every family of every pass, so it reads the on-demand ones on each.
+            remoteWrite?.record(onDemand.complete(snapshot), push: push?.status.current)
         }
         let first = sampler.sample()
         record(first)
         store.publish(first)
-        agent.collectorNames = sampler.collectorNames
+        // Read once whatever is configured, so that health shows how every collector fares from the start.
+        _ = onDemand.complete(first)
+        agent.collectorNames = StandardCollectors.names.filter { !settings.disabledCollectors.contains($0) }
         agent.viewWarnings = HostViewCheck.warnings(roots: settings.roots, memory: first.memory, cgroup: first.cgroup)
         for warning in agent.viewWarnings { logger.warning("\(warning)") }
         agent.historyCapacity = store.historyCapacity
         let endpoint = Endpoint(
-            store: store, agent: agent,
+            store: store, onDemand: onDemand, agent: agent,
             auth: BearerAuth(token: settings.authToken, exemptHealth: settings.authExemptHealth),
             pushReport: { push?.status.current }, remoteWriteReport: { remoteWrite?.status.current },
             overTLS: settings.tls != nil)
@@ -188,7 +196,7 @@ struct AgentCommand: AsyncParsableCommand {
             SamplerService(
                 sampler: sampler, store: store, intervalSeconds: settings.collectionInterval, record: record,
                 published: { snapshot in
-                    endpoint.streams.broadcast(snapshot) { server.send(toStreams: $0, $1) }
+                    endpoint.broadcast(snapshot) { server.send(toStreams: $0, $1) }
                     rotation?.check(force: false)
                 }, afterPass: releaser.afterPass))
         // SIGTERM and SIGINT come from SignalThread rather than the group's own trap (a libdispatch source).
@@ -209,10 +217,10 @@ struct AgentCommand: AsyncParsableCommand {
         }
     }
 
-    private func printOneSnapshot(_ sampler: Sampler, interval: Double) async throws {
-        _ = sampler.sample()
+    private func printOneSnapshot(_ sampler: Sampler, _ onDemand: OnDemandSections, interval: Double) async throws {
+        _ = onDemand.complete(sampler.sample())
         try await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
-        let body = SnapshotJSON.render(sampler.sample(), pretty: true)
+        let body = SnapshotJSON.render(onDemand.complete(sampler.sample()), pretty: true)
         print(String(decoding: body, as: UTF8.self))
     }
 

@@ -10,7 +10,8 @@ import HostMetrics
 /// host's, and, with SERVER_URL, that the dashboard answers its /health.
 struct ConfigurationCheck {
     let settings: Settings
-    let sampler: Sampler
+    /// One pass of every collector, on-demand ones included.
+    let sample: () -> Snapshot
 
     /// Each problem, in words an operator can act on; empty when all is well. `notes` says what was checked.
     func run() async -> (problems: [String], notes: [String]) {
@@ -40,8 +41,8 @@ struct ConfigurationCheck {
         if let caFile = settings.caFile, access(caFile, R_OK) != 0 {
             problems.append("CA_FILE \(caFile): cannot read (\(String(cString: strerror(errno))))")
         }
-        _ = sampler.sample()
-        let snapshot = sampler.sample()
+        _ = sample()
+        let snapshot = sample()
         for status in snapshot.collectors where !status.success {
             problems.append("collector \(status.name): \(status.error ?? "failed")")
         }

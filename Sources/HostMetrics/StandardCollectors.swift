@@ -54,9 +54,13 @@ public enum StandardCollectors {
 
     public static var names: [String] { all.map { $0.info.name } }
 
-    /// Every collector but those in `disabled` (names checked by the caller against `names`).
-    public static func make(_ context: CollectorContext, disabled: Set<String> = []) -> [any Collector] {
-        all.filter { !disabled.contains($0.info.name) }.map { $0.make(context) }
+    /// Every collector but those in `disabled` (names checked by the caller against `names`); of one
+    /// cadence only when `cadence` is given.
+    public static func make(
+        _ context: CollectorContext, disabled: Set<String> = [], cadence: CollectorCadence? = nil
+    ) -> [any Collector] {
+        all.filter { !disabled.contains($0.info.name) && (cadence == nil || $0.info.cadence == cadence) }
+            .map { $0.make(context) }
     }
 
     public static func make(roots: HostRoots, processTopN: Int, scrubber: CommandLineScrubber) -> [any Collector] {

@@ -1,4 +1,6 @@
 import API
+import HostMetrics
+import Logging
 import Testing
 
 @testable import Agent
@@ -12,8 +14,9 @@ import Testing
 
     @Test func eachVariantIsCachedPerSnapshotAndRenewedWithTheNext() {
         let store = SnapshotStore(historyCapacity: 2)
+        let onDemand = OnDemandSections(sampler: Sampler(collectors: [], hostname: "h", logger: Logger(label: "test")))
         let endpoint = Endpoint(
-            store: store, agent: AgentInfo(version: "t", startTime: 0, collectionInterval: 5, defaultProcessLimit: 5),
+            store: store, onDemand: onDemand, agent: AgentInfo(version: "t", startTime: 0, collectionInterval: 5, defaultProcessLimit: 5),
             auth: BearerAuth(token: nil, exemptHealth: false))
         let plain = Request(method: "GET", target: "/metrics")
         let gzipped = Request(method: "GET", target: "/metrics", headers: [("Accept-Encoding", "gzip")])

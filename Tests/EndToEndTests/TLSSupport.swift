@@ -18,7 +18,7 @@ struct TLSFixture {
         directory = try temporaryDirectory("tls")
         try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", directory + "/ca.key", "-out", ca,
                      "-days", "2", "-subj", "/CN=shelter test CA"])
-        try FileManager.default.createFile(
+        _ = FileManager.default.createFile(
             atPath: directory + "/server.ext", contents: Data("subjectAltName=IP:127.0.0.1,DNS:localhost\n".utf8))
         try issue("server", extensions: directory + "/server.ext")
         try issue("next", extensions: directory + "/server.ext")

@@ -1,5 +1,6 @@
-/// Everything one collection pass saw, frozen: every reader (endpoint, pusher) reads one of these and a
-/// scrape never triggers collection. Each collector writes one section under its name; a missing section
+/// Everything one collection pass saw, frozen: every reader (endpoint, pusher) reads one of these. The
+/// collectors read only when asked for (`CollectorCadence.whenRead`) add their sections to it on the first
+/// such request after the pass (`adding`). Each collector writes one section under its name; a missing section
 /// means its collector failed on this pass (the matching `collectors` entry says why) or had nothing to
 /// report on this host.
 public struct Snapshot: Sendable {
@@ -30,6 +31,15 @@ public struct Snapshot: Sendable {
         } else if let section {
             sections.append(NamedSection(collector: collector, section: section))
         }
+    }
+
+    /// This pass's snapshot with sections read apart from it (the collectors read only when asked for)
+    /// after its own, and how their collectors fared.
+    public func adding(_ others: [NamedSection], statuses: [CollectorStatus]) -> Snapshot {
+        var whole = self
+        whole.sections += others
+        whole.collectors += statuses
+        return whole
     }
 
     /// The figures every section adds to the history, for this pass.

@@ -20,6 +20,7 @@ final class Endpoint: Sendable {
     }
 
     private let store: SnapshotStore
+    private let onDemand: OnDemandSections
     let agent: AgentInfo
     private let auth: BearerAuth
     private let pushReport: @Sendable () -> PushReport?
@@ -36,11 +37,12 @@ final class Endpoint: Sendable {
     private let metricsCache = Mutex<(sequence: UInt64, pages: [Variant: CachedPage])>((0, [:]))
 
     init(
-        store: SnapshotStore, agent: AgentInfo, auth: BearerAuth, pushReport: @escaping @Sendable () -> PushReport? = { nil },
+        store: SnapshotStore, onDemand: OnDemandSections, agent: AgentInfo, auth: BearerAuth, pushReport: @escaping @Sendable () -> PushReport? = { nil },
         remoteWriteReport: @escaping @Sendable () -> RemoteWriteReport? = { nil }, overTLS: Bool = false
     ) {
         self.sessions = BrowserSessions(secure: overTLS, clock: { HostClock.wall() })
         self.store = store
+        self.onDemand = onDemand
         self.agent = agent
         self.auth = auth
         self.pushReport = pushReport
@@ -67,7 +69,24 @@ final class Endpoint: Sendable {
 
     /// The event a new stream starts with: the latest snapshot's, or nothing before the first pass.
     func latestEvent(fields: [String]?) -> [UInt8] {
-        store.latest.map { EventStreamFormat.event($0, fields: fields) } ?? []
+        store.latest.map { EventStreamFormat.event(fields == nil ? onDemand.complete($0) : $0, fields: fields) } ?? []
+    }
+
+    /// One event of this pass to every open stream; whole-snapshot streams show the on-demand sections.
+    func broadcast(_ snapshot: Snapshot, send: ([UInt64], [UInt8]) -> [UInt64]) {
+        streams.broadcast(snapshot, whole: { onDemand.complete($0) }, send: send)
+    }
+
+    /// The latest snapshot as `route` shows it: with the on-demand sections where it shows their
+    /// families, with how they last fared where it shows every collector's health.
+    private func latest(for route: Route) -> Snapshot? {
+        guard let latest = store.latest else { return nil }
+        switch route {
+        case .metrics(_, let collectors): return onDemand.shows(collectors) ? onDemand.complete(latest) : latest
+        case .snapshot: return onDemand.complete(latest)
+        case .health, .live: return onDemand.lastRead(latest)
+        default: return latest
+        }
     }
 
     func respond(to request: Request) -> Response { serve(request).response }
@@ -102,7 +121,7 @@ final class Endpoint: Sendable {
             let refusal = Response.error(406, "/api/v1/stream is an event stream; open it with an EventSource or curl -N")
             return (refusal, nil)
         case .success(let route):
-            let snapshot = store.latest
+            let snapshot = latest(for: route)
             let push = pushReport()
             let remoteWrite = remoteWriteReport()
             var gzip = false

@@ -13,14 +13,16 @@ final class EventStreams: Sendable {
 
     var count: Int { open.withLock { $0.count } }
 
-    /// One event to every stream, rendered and handed over once per distinct choice of fields; `send`
-    /// returns the ids whose streams are gone.
-    func broadcast(_ snapshot: Snapshot, send: ([UInt64], [UInt8]) -> [UInt64]) {
+    /// One event to every stream, rendered and handed over once per distinct choice of fields; `whole`
+    /// makes the snapshot a whole-snapshot stream shows; `send` returns the ids whose streams are gone.
+    func broadcast(
+        _ snapshot: Snapshot, whole: (Snapshot) -> Snapshot = { $0 }, send: ([UInt64], [UInt8]) -> [UInt64]
+    ) {
         let streams = open.withLock { $0 }
         guard !streams.isEmpty else { return }
         var gone: [UInt64] = []
         for (fields, readers) in Dictionary(grouping: streams, by: { $0.value }) {
-            gone += send(readers.map(\.key), EventStreamFormat.event(snapshot, fields: fields))
+            gone += send(readers.map(\.key), EventStreamFormat.event(fields == nil ? whole(snapshot) : snapshot, fields: fields))
         }
         if !gone.isEmpty { open.withLock { for id in gone { $0[id] = nil } } }
     }

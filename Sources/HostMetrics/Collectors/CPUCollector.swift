@@ -4,7 +4,7 @@ import API
 /// but idle and iowait; guest time is already inside user and nice, so it is not counted twice.
 public final class CPUCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "cpu", reads: ["proc/stat", "proc/loadavg"],
+        name: "cpu", cadence: .everyPass, reads: ["proc/stat", "proc/loadavg"],
         exports: [
             "node_cpu_seconds_total", "node_cpu_guest_seconds_total", "node_load1", "node_load5", "node_load15",
             "node_boot_time_seconds", "node_context_switches_total", "node_forks_total", "node_intr_total",

@@ -6,7 +6,7 @@ import API
 /// Deliberately not PROC_ROOT/SYS_ROOT: those are the host's, and the question is this process's limits.
 public final class CgroupCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "cgroup",
+        name: "cgroup", cadence: .everyPass,
         reads: ["/proc/self/cgroup", "/proc/self/mountinfo", "the agent's cgroup: memory.*, cpu.*, *.pressure"],
         exports: ["shelteragent_cgroup_*"])
 

@@ -5,7 +5,7 @@ import API
 /// diskstats: the devices its default filter keeps, every counter, and udev's names for each.
 public final class DiskIOCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "diskstats", reads: ["proc/diskstats", "sys/block/*", "rootfs/run/udev/data/b<major>:<minor>"],
+        name: "diskstats", cadence: .everyPass, reads: ["proc/diskstats", "sys/block/*", "rootfs/run/udev/data/b<major>:<minor>"],
         exports: ["node_disk_*", "shelteragent_disk_*"])
 
     public static func make(_ context: CollectorContext) -> any Collector {

@@ -7,7 +7,7 @@ import API
 /// too), with its device errors. One statvfs per mount point serves both.
 public final class FilesystemCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "filesystem", reads: ["proc/1/mounts", "proc/filesystems", "statvfs of each mount under rootfs"],
+        name: "filesystem", cadence: .everyPass, reads: ["proc/1/mounts", "proc/filesystems", "statvfs of each mount under rootfs"],
         exports: ["node_filesystem_*", "shelteragent_filesystem_*"])
 
     public static func make(_ context: CollectorContext) -> any Collector {

@@ -4,7 +4,7 @@ import API
 /// `swap_memory()` do so the dashboard's numbers match what users already know.
 public final class MemoryCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "memory", reads: ["proc/meminfo", "proc/zoneinfo (kernels without MemAvailable)"],
+        name: "memory", cadence: .everyPass, reads: ["proc/meminfo", "proc/zoneinfo (kernels without MemAvailable)"],
         exports: ["node_memory_*", "shelteragent_memory_*", "shelteragent_swap_*"])
 
     public static func make(_ context: CollectorContext) -> any Collector {

@@ -5,7 +5,7 @@ import API
 /// applied there only).
 public final class NetworkCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "netdev", reads: ["proc/1/net/dev (else proc/net/dev)", "sys/class/net/*/statistics/rx_nohandler"],
+        name: "netdev", cadence: .everyPass, reads: ["proc/1/net/dev (else proc/net/dev)", "sys/class/net/*/statistics/rx_nohandler"],
         exports: [
             "node_network_receive_bytes_total", "node_network_receive_packets_total", "node_network_receive_errs_total",
             "node_network_receive_drop_total", "node_network_receive_fifo_total", "node_network_receive_frame_total",

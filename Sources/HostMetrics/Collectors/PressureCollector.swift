@@ -4,7 +4,7 @@ import API
 /// booted with psi=0, has nothing to show: an empty list, not a failure.
 public final class PressureCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "pressure", reads: ["proc/pressure/cpu", "proc/pressure/memory", "proc/pressure/io"],
+        name: "pressure", cadence: .everyPass, reads: ["proc/pressure/cpu", "proc/pressure/memory", "proc/pressure/io"],
         exports: ["node_pressure_*"])
 
     public static func make(_ context: CollectorContext) -> any Collector { PressureCollector(proc: context.roots.proc) }

@@ -10,7 +10,7 @@ import API
 /// reused PID starts fresh instead of inheriting another process's ticks.
 public final class ProcessCollector: RegisteredCollector {
     public static let info = CollectorInfo(
-        name: "processes",
+        name: "processes", cadence: .everyPass,
         reads: [
             "proc (listed when loadavg's task count or last PID moved)",
             "proc/PID/stat (every process; a kernel thread's when its schedstat moved)",
