@@ -70,7 +70,8 @@ public final class ProcessCollector: RegisteredCollector {
         let bootTime = try self.bootTime ?? Double(try ProcStat.parse(try kernel.read("stat")).bootTime ?? 0)
         self.bootTime = bootTime
         let uptime = try Uptime.parse(try kernel.read("uptime")).seconds
-        let memoryTotal = (try? MemInfo.parse(try kernel.read("meminfo")))?["MemTotal"]
+        // The memory collector's, read moments ago in this pass: meminfo is one of the dearer files to read.
+        let memoryTotal = snapshot.memory?.totalBytes ?? (try? MemInfo.parse(try kernel.read("meminfo")))?["MemTotal"]
         let scanned = scanStats()
         let percents = scanned.map { cpuPercent($0, uptime: uptime) }
         var table: [ProcessInfo] = []
