@@ -34,7 +34,7 @@ public struct JSONWriter {
     public mutating func number(_ value: Double?) {
         separate()
         guard let value, value.isFinite else { return append("null") }
-        append(NumberFormat.decimal(value))
+        NumberFormat.appendDecimal(value, to: &bytes)
     }
 
     public mutating func integer<T: BinaryInteger>(_ value: T?) {

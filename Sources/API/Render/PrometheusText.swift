@@ -93,14 +93,22 @@ public struct MetricSet {
                 // (node_exporter 1.5.0 never serves OpenMetrics), so it is declared `unknown` instead.
                 if name.hasSuffix("_total") { familyName = String(name.dropLast(6)) } else { type = MetricType.untyped.openMetricsName }
             }
-            out.append(contentsOf: "# HELP \(familyName) \(Self.escapeHelp(family.descriptor.help))\n".utf8)
-            out.append(contentsOf: "# TYPE \(familyName) \(type)\n".utf8)
+            // Appended piece by piece: an interpolated line is a String allocated and freed per line.
+            out.append(contentsOf: "# HELP ".utf8)
+            out.append(contentsOf: familyName.utf8)
+            out.append(UInt8(ascii: " "))
+            out.append(contentsOf: Self.escapeHelp(family.descriptor.help).utf8)
+            out.append(contentsOf: "\n# TYPE ".utf8)
+            out.append(contentsOf: familyName.utf8)
+            out.append(UInt8(ascii: " "))
+            out.append(contentsOf: type.utf8)
+            out.append(UInt8(ascii: "\n"))
             for sample in family.samples {
                 out.append(contentsOf: name.utf8)
                 out.append(contentsOf: sample.suffix.utf8)
                 Self.writeLabels(family.descriptor.labels, sample.labelValues, extra: sample.extraLabel, into: &out)
                 out.append(UInt8(ascii: " "))
-                out.append(contentsOf: Self.formatValue(sample.value).utf8)
+                Self.appendValue(sample.value, to: &out)
                 out.append(UInt8(ascii: "\n"))
             }
         }
@@ -138,10 +146,10 @@ public struct MetricSet {
         out.append(UInt8(ascii: "\""))
     }
 
-    static func formatValue(_ value: Double) -> String {
-        if value.isNaN { return "NaN" }
-        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
-        return NumberFormat.decimal(value)
+    static func appendValue(_ value: Double, to out: inout [UInt8]) {
+        if value.isNaN { return out.append(contentsOf: "NaN".utf8) }
+        if value.isInfinite { return out.append(contentsOf: (value > 0 ? "+Inf" : "-Inf").utf8) }
+        NumberFormat.appendDecimal(value, to: &out)
     }
 
     // The text format escapes only backslash and newline in HELP.

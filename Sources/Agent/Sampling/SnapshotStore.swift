@@ -2,7 +2,7 @@ import API
 import Synchronization
 
 /// The one owner of the latest snapshot and the recent history. The sampler publishes; the endpoint, the
-/// stream and the pusher read. Readers never trigger collection.
+/// stream and the pusher read. Readers never trigger a pass (the on-demand sections are `OnDemandSections`').
 final class SnapshotStore: Sendable {
     private struct State {
         var latest: Snapshot?
