@@ -85,7 +85,11 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(
-            name: "AgentTests", dependencies: ["Agent", "API", "CTaskExecutor", .product(name: "Logging", package: "swift-log")]),
+            name: "AgentTests",
+            dependencies: [
+                "Agent", "API", "CTaskExecutor", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["Agent"], exclude: ["Golden"]),
         // Tests/CHTTPServerTests and Tests/CHTTPClientTests (C, run under sanitizers by scripts/test-c, with
         // Tests/CTestSupport's CHECK) and Tests/Contract (Python) are not SwiftPM targets.

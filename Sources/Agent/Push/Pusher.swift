@@ -61,9 +61,7 @@ final class Pusher: Service, @unchecked Sendable {
     func run() async throws {
         // A request under way when shutdown starts is cut short. The final flush's deadline counts from that
         // moment, not from when the cut request has unwound, so SHUTDOWN_FLUSH_SECONDS bounds the whole stop.
-        await withGracefulShutdownHandler {
-            await schedule()
-        } onGracefulShutdown: { [client, self] in
+        await untilGracefulShutdown({ await self.schedule() }) { [client, self] in
             self.shutdownStarted.withLock { $0 = $0 ?? HostClock.monotonic() }
             client.abortRequests(true)
         }
@@ -104,7 +102,7 @@ final class Pusher: Service, @unchecked Sendable {
             }
             let pause = max(0.05, min(wake - HostClock.monotonic(), 60))
             do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64(pause * 1000))) }
+                try await Task.sleep(for: .milliseconds(Int64(pause * 1000)))
             } catch {
                 break
             }

@@ -43,9 +43,7 @@ final class RemoteWriter: Service, @unchecked Sendable {
     }
 
     func run() async throws {
-        await withGracefulShutdownHandler {
-            await schedule()
-        } onGracefulShutdown: { [client, self] in
+        await untilGracefulShutdown({ await self.schedule() }) { [client, self] in
             self.shutdownStarted.withLock { $0 = $0 ?? HostClock.monotonic() }
             client.abortRequests(true)
         }
@@ -68,7 +66,7 @@ final class RemoteWriter: Service, @unchecked Sendable {
             }
             do {
                 let milliseconds = Int64(max(0.01, min(pause, 60)) * 1000)
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(milliseconds)) }
+                try await Task.sleep(for: .milliseconds(milliseconds))
             } catch {
                 break
             }
