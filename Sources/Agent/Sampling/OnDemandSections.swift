@@ -36,10 +36,10 @@ final class OnDemandSections: Sendable {
     }
 
     /// The pass's snapshot with these sections, read now if this is the first ask since that pass.
-    func complete(_ snapshot: Snapshot, at instant: @autoclosure () -> SampleInstant = HostClock.now()) -> Snapshot {
+    func complete(_ snapshot: Snapshot) -> Snapshot {
         let (sections, statuses) = state.withLock { state in
             if snapshot.sequence > state.readFor {
-                let read = state.sampler.sample(at: instant())
+                let read = state.sampler.sample()
                 state.sections = read.sections
                 state.statuses = read.collectors
                 state.readFor = snapshot.sequence

@@ -37,7 +37,8 @@ final class Endpoint: Sendable {
     private let metricsCache = Mutex<(sequence: UInt64, pages: [Variant: CachedPage])>((0, [:]))
 
     init(
-        store: SnapshotStore, onDemand: OnDemandSections, agent: AgentInfo, auth: BearerAuth, pushReport: @escaping @Sendable () -> PushReport? = { nil },
+        store: SnapshotStore, onDemand: OnDemandSections, agent: AgentInfo, auth: BearerAuth,
+        pushReport: @escaping @Sendable () -> PushReport? = { nil },
         remoteWriteReport: @escaping @Sendable () -> RemoteWriteReport? = { nil }, overTLS: Bool = false
     ) {
         self.sessions = BrowserSessions(secure: overTLS, clock: { HostClock.wall() })
