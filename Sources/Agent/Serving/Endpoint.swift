@@ -79,11 +79,11 @@ final class Endpoint: Sendable {
     }
 
     /// The latest snapshot as `route` shows it: with the on-demand sections where it shows their
-    /// families, with how they last fared where it shows every collector's health.
+    /// families, with how they last fared where it shows every collector's health. `/metrics` adds them
+    /// where it renders (`render`), so a scrape answered from the cached page takes neither the lock nor a copy.
     private func latest(for route: Route) -> Snapshot? {
         guard let latest = store.latest else { return nil }
         switch route {
-        case .metrics(_, let collectors): return onDemand.shows(collectors) ? onDemand.complete(latest) : latest
         case .snapshot: return onDemand.complete(latest)
         case .health, .live: return onDemand.lastRead(latest)
         default: return latest
@@ -156,7 +156,8 @@ final class Endpoint: Sendable {
     }
 
     private func render(_ snapshot: Snapshot?, _ variant: Variant, collectors: Set<String>?) -> [UInt8] {
-        let text = MetricsPage.render(snapshot, agent: agent, format: variant.format, collectors: collectors, push: variant.push,
+        let shown = snapshot.map { onDemand.shows(collectors) ? onDemand.complete($0) : $0 }
+        let text = MetricsPage.render(shown, agent: agent, format: variant.format, collectors: collectors, push: variant.push,
             remoteWrite: variant.remoteWrite)
         return variant.gzip ? Self.gzip(text) : text
     }
