@@ -69,24 +69,30 @@ final class DashboardClient: @unchecked Sendable {
         }
     }
 
+    /// Starts `body` on the requests' thread, after any request under way: a loop of blocking requests (the
+    /// pusher's), which then calls `sendHere` without a hand-off per request.
+    func runOnThread(_ body: @escaping @Sendable () -> Void) { thread.run(body) }
+
     /// `timeout` shortens the configured one (the final flush at shutdown has a deadline). `contentType`
     /// replaces JSON's (remote write's protobuf), and `headers` ("Name: value") are added.
     func send(
         _ method: String, _ path: String, body: [UInt8]?, token: String?, timeout: Double? = nil, contentType: String? = nil,
         headers: [String] = []
     ) async -> Answer {
-        let extra = headers.isEmpty ? nil : headers.joined(separator: "\n")
-        return await withCheckedContinuation { continuation in
+        await withCheckedContinuation { continuation in
             thread.run { [self] in
                 continuation.resume(
-                    returning: perform(method, path, body: body, token: token, timeout: timeout, contentType: contentType, headers: extra))
+                    returning: sendHere(method, path, body: body, token: token, timeout: timeout, contentType: contentType, headers: headers))
             }
         }
     }
 
-    private func perform(
-        _ method: String, _ path: String, body: [UInt8]?, token: String?, timeout: Double?, contentType: String?, headers: String?
+    /// `send`, blocking, on the caller's thread: only from the requests' thread (`runOnThread`'s body).
+    func sendHere(
+        _ method: String, _ path: String, body: [UInt8]?, token: String?, timeout: Double? = nil, contentType: String? = nil,
+        headers: [String] = []
     ) -> Answer {
+        let headers = headers.isEmpty ? nil : headers.joined(separator: "\n")
         var response = chc_response()
         let total = timeout.map { min(totalTimeoutMs, max(Int($0 * 1000), 1)) } ?? totalTimeoutMs
         let rc = (baseURL + path).withCString { url in

@@ -18,8 +18,13 @@ struct RemoteWriterSettings: Sendable {
 /// backlog (so it drains faster than collection adds to it), as the `DeliveryMachine` decides: 2xx
 /// acknowledges, 5xx/429/408/401 and network errors back off (honouring Retry-After), other 4xx set
 /// the batch aside. On shutdown it makes one final attempt within SHUTDOWN_FLUSH_SECONDS.
+///
+/// Like the pusher's, its schedule runs blocking on the client's thread, sleeping on a `StopSignal`: the
+/// spool's reads, the compression and the requests wake no other thread (as a task, every look at an empty
+/// spool, once a second, woke the executor thread).
 final class RemoteWriter: Service, @unchecked Sendable {
-    // @unchecked: everything mutable below is used only from run(), which the service group calls once.
+    // @unchecked: everything mutable below is used only on the client's thread, by the schedule run() starts
+    // there (the service group calls run() once), then by the final flush.
     private let client: DashboardClient
     private let spool: SeriesSpool
     private let status: RemoteWriteStatus
@@ -29,6 +34,7 @@ final class RemoteWriter: Service, @unchecked Sendable {
     private var link = DashboardLink(peer: "remote-write receiver")
     private var rejectionsLogged: Set<Int> = []
     private let shutdownStarted = Mutex<Double?>(nil)
+    private let stop = StopSignal()
 
     static let headers = ["Content-Encoding: snappy", "X-Prometheus-Remote-Write-Version: 0.1.0"]
     static let contentType = "application/x-protobuf"
@@ -43,38 +49,38 @@ final class RemoteWriter: Service, @unchecked Sendable {
     }
 
     func run() async throws {
-        await untilGracefulShutdown({ await self.schedule() }) { [client, self] in
+        await stop.awaitWork(onShutdown: { [client, self] in
             self.shutdownStarted.withLock { $0 = $0 ?? HostClock.monotonic() }
             client.abortRequests(true)
+        }) { finished in
+            client.runOnThread {
+                self.schedule()
+                finished()
+            }
         }
         let started = shutdownStarted.withLock { $0 } ?? HostClock.monotonic()
         client.abortRequests(false)
-        await finalFlush(deadline: started + settings.shutdownFlushSeconds)
+        await client.offload { self.finalFlush(deadline: started + self.settings.shutdownFlushSeconds) }
     }
 
-    private func schedule() async {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+    private func schedule() {
+        while !stop.raised {
             let now = HostClock.monotonic()
             var pause = settings.idlePause
             switch machine.next(now: now) {
             case .send:
-                if await sendBatch(deadline: nil) { continue }
+                if sendBatch(deadline: nil) { continue }
             case .wait(let until):
                 pause = until - now
             case .setAside, .register, .halt:
                 break
             }
-            do {
-                let milliseconds = Int64(max(0.01, min(pause, 60)) * 1000)
-                try await Task.sleep(for: .milliseconds(milliseconds))
-            } catch {
-                break
-            }
+            if !stop.sleep(seconds: max(0.01, min(pause, 60))) { break }
         }
     }
 
     /// Sends the oldest batch; true when it left the spool (sent or set aside), so the next may follow.
-    private func sendBatch(deadline: Double?) async -> Bool {
+    private func sendBatch(deadline: Double?) -> Bool {
         guard let batch = spool.nextBatch(limit: settings.maxSamples) else { return false }
         let remaining = deadline.map { $0 - HostClock.monotonic() }
         if let remaining, remaining <= 0 { return false }
@@ -85,7 +91,7 @@ final class RemoteWriter: Service, @unchecked Sendable {
             noteFailure("cannot compress: \(error)")
             return false
         }
-        let answer = await client.send(
+        let answer = client.sendHere(
             "POST", "", body: body, token: settings.bearerToken, timeout: remaining, contentType: Self.contentType,
             headers: Self.headers)
         let delivery = Delivery(answer)
@@ -145,10 +151,10 @@ final class RemoteWriter: Service, @unchecked Sendable {
         }
     }
 
-    private func finalFlush(deadline: Double) async {
+    private func finalFlush(deadline: Double) {
         guard spool.status.samples > 0 else { return }
         while HostClock.monotonic() < deadline, spool.status.samples > 0 {
-            guard await sendBatch(deadline: deadline) else { break }
+            guard sendBatch(deadline: deadline) else { break }
         }
         let left = spool.status.samples
         logger.info(left == 0 ? "remote write: final flush sent everything" : "remote write: \(left) samples stay in the spool for the next start")
