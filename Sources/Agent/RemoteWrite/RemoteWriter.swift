@@ -2,7 +2,6 @@ import API
 import HostMetrics
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// Settings of the remote-write sender.
 struct RemoteWriterSettings: Sendable {
@@ -33,7 +32,7 @@ final class RemoteWriter: Service, @unchecked Sendable {
     private var machine: DeliveryMachine
     private var link = DashboardLink(peer: "remote-write receiver")
     private var rejectionsLogged: Set<Int> = []
-    private let shutdownStarted = Mutex<Double?>(nil)
+    /// Raised at graceful shutdown: ends the schedule's sleep.
     private let stop = StopSignal()
 
     static let headers = ["Content-Encoding: snappy", "X-Prometheus-Remote-Write-Version: 0.1.0"]
@@ -49,18 +48,9 @@ final class RemoteWriter: Service, @unchecked Sendable {
     }
 
     func run() async throws {
-        await stop.awaitWork(onShutdown: { [client, self] in
-            self.shutdownStarted.withLock { $0 = $0 ?? HostClock.monotonic() }
-            client.abortRequests(true)
-        }) { finished in
-            client.runOnThread {
-                self.schedule()
-                finished()
-            }
+        await client.runUntilShutdown(stop: stop, { self.schedule() }) { started in
+            self.finalFlush(deadline: started + self.settings.shutdownFlushSeconds)
         }
-        let started = shutdownStarted.withLock { $0 } ?? HostClock.monotonic()
-        client.abortRequests(false)
-        await client.offload { self.finalFlush(deadline: started + self.settings.shutdownFlushSeconds) }
     }
 
     private func schedule() {
