@@ -6,9 +6,9 @@ import Synchronization
 
 /// What a thread of the agent's own (the sampler's, the pusher's) sleeps on between its jobs and is woken
 /// by at graceful shutdown: one timed poll(2) on a pipe, so a wait is one wake-up of the thread that waits
-/// and none of any other. On this 2-core VM each wake-up of a thread costs tens of µs of scheduler time,
-/// and a sleep as a task (Task.sleep, then the executor thread handing the work to the thread that blocks,
-/// and back) took three: measured, 0.3 ms of the executor thread's CPU per heartbeat.
+/// and none of any other. On this 2-core VM each wake-up of a thread costs tens of µs of scheduler time;
+/// a request between sleeps as a task woke the executor thread three times (the `Task.sleep` timer, the
+/// hand-off to the thread that blocks, the answer back): measured, 0.3 ms of its CPU per heartbeat.
 final class StopSignal: Sendable {
     /// A byte written to `pipe.write` wakes the sleeper.
     private let pipe: (read: Int32, write: Int32)
