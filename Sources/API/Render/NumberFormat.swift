@@ -3,14 +3,14 @@ public enum NumberFormat {
     /// Integral values below 2^53 without a trailing ".0" (byte counts read naturally); everything else in
     /// Swift's shortest round-tripping form.
     public static func decimal(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
-            return String(Int64(value))
-        }
-        return value.description
+        var bytes: [UInt8] = []
+        appendDecimal(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `decimal(value)`'s bytes, appended: a page writes a thousand numbers, and going through a String
-    /// for each integer (most of them) cost a sixth of rendering `/metrics` here.
+    /// `decimal(value)`'s bytes, appended: the one place the spelling is decided. A page writes a thousand
+    /// numbers, and going through a String for each integer (most of them) cost a sixth of rendering
+    /// `/metrics` here.
     public static func appendDecimal(_ value: Double, to bytes: inout [UInt8]) {
         guard value == value.rounded(), abs(value) < 9_007_199_254_740_992 else {
             return bytes.append(contentsOf: value.description.utf8)

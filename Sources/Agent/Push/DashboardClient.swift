@@ -60,9 +60,9 @@ final class DashboardClient: @unchecked Sendable {
     /// not held up by a slow dashboard. `false` allows requests again (the final flush).
     func abortRequests(_ abort: Bool) { chc_client_abort(client, abort ? 1 : 0) }
 
-    /// Runs `body` on the requests' thread, after any request under way, and returns its value: the push
-    /// spool's reads and fdatasyncs, which the agent's one executor thread must not wait for (an append
-    /// holds the spool's lock across its fdatasync, and a slow disk would hold every task, SIGTERM's too).
+    /// Runs `body` on the requests' thread, after any request under way, and returns its value: blocking
+    /// work (a request, a sender's final flush with its spool reads) that the agent's one executor thread must
+    /// not wait for, since a slow dashboard or disk would hold every task, SIGTERM's too.
     func offload<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             thread.run { continuation.resume(returning: body()) }
@@ -79,11 +79,8 @@ final class DashboardClient: @unchecked Sendable {
         _ method: String, _ path: String, body: [UInt8]?, token: String?, timeout: Double? = nil, contentType: String? = nil,
         headers: [String] = []
     ) async -> Answer {
-        await withCheckedContinuation { continuation in
-            thread.run { [self] in
-                continuation.resume(
-                    returning: sendHere(method, path, body: body, token: token, timeout: timeout, contentType: contentType, headers: headers))
-            }
+        await offload { [self] in
+            sendHere(method, path, body: body, token: token, timeout: timeout, contentType: contentType, headers: headers)
         }
     }
 
